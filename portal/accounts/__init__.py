@@ -1,0 +1,1 @@
+"""Accounts: residents and City staff, signed in through django-allauth."""

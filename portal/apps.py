@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    label = "portal"
+    verbose_name = _("Westfield Records Portal")
+
+    def ready(self) -> None:
+        from portal import checks  # noqa: F401 - registers the system checks

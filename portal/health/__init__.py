@@ -1,0 +1,1 @@
+"""Health of the running parts: database, broker and worker (/healthz)."""

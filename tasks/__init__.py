@@ -1,0 +1,7 @@
+"""Celery tasks and department connectors.
+
+Tasks are thin: they take ids, load rows and call services. Every module that defines tasks is
+listed in TASK_MODULES, and the Celery app imports exactly those (no autodiscovery).
+"""
+
+TASK_MODULES = ("tasks.health",)

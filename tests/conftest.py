@@ -1,0 +1,171 @@
+"""Fixtures shared by the whole suite: personas, real processes and a real browser.
+
+Outside CI a missing browser skips the browser tests with the reason; in CI (CI=true) every
+component must be present and be the production one (PostgreSQL, Redis), or the run fails.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import DepartmentFactory, StaffFactory, UserFactory
+from tests.processes import WorkerProcess, start_celery_worker, stop
+
+RUN_ID = os.environ["PORTAL_TEST_RUN_ID"]
+REQUIRE_ALL_COMPONENTS = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _components() -> dict[str, str]:
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    browser = CHROMIUM if Path(CHROMIUM).exists() else "missing"
+    return {"database": db, "broker": broker, "cache": cache, "browser": browser}
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    parts = ", ".join(f"{name} {value}" for name, value in _components().items())
+    return [f"portal components: {parts} (run {RUN_ID})"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not REQUIRE_ALL_COMPONENTS:
+        return
+    components = _components()
+    wrong = []
+    if components["database"] != "postgresql":
+        wrong.append("DATABASE_URL must name PostgreSQL")
+    if components["broker"] != "redis":
+        wrong.append("CELERY_BROKER_URL must name Redis")
+    if components["cache"] != "RedisCache":
+        wrong.append("CACHE_URL must name Redis")
+    if components["browser"] == "missing":
+        wrong.append(f"Chromium is missing at {CHROMIUM}")
+    if wrong:
+        pytest.exit("CI runs on the production components: " + "; ".join(wrong), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """A test database of this run's own; on SQLite a file, so child processes can open it."""
+    db = settings.DATABASES["default"]
+    test = db.setdefault("TEST", {})
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        test["NAME"] = str(Path(settings.VAR_DIR) / "test-database.sqlite3")
+    else:
+        test["NAME"] = f"test_{db['NAME']}_{RUN_ID}"
+
+
+# --- Personas -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def department_a(db):
+    return DepartmentFactory(slug="assessors", name="Assessors")
+
+
+@pytest.fixture
+def department_b(db):
+    return DepartmentFactory(slug="water-sewer", name="Water and Sewer Billing")
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory(email="alice@example.org", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def other_resident(db):
+    return UserFactory(email="bob@example.org", first_name="Bob", last_name="Booker")
+
+
+@pytest.fixture
+def clerk(db):
+    return StaffFactory(email="carol.clerk@example.org", first_name="Carol", last_name="Clark")
+
+
+@pytest.fixture
+def steward_a(db, department_a):
+    user = StaffFactory(
+        email="dana.steward@example.org", first_name="Dana", last_name="Dunn", role="steward"
+    )
+    department_a.stewards.add(user)
+    return user
+
+
+@pytest.fixture
+def steward_b(db, department_b):
+    user = StaffFactory(
+        email="evan.steward@example.org", first_name="Evan", last_name="Ellis", role="steward"
+    )
+    department_b.stewards.add(user)
+    return user
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return StaffFactory(
+        email="pat.officer@example.org",
+        first_name="Pat",
+        last_name="Price",
+        role="privacy_officer",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+# --- A real Celery worker -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
+    """One worker process for the session, consuming this run's queue on the configured broker
+    and writing to the test database."""
+    with django_db_blocker.unblock():
+        worker = start_celery_worker(
+            log=Path(settings.VAR_DIR) / "celery-worker.log", hostname=f"test-{RUN_ID}@localhost"
+        )
+    yield worker
+    stop(worker.process)
+
+
+# --- A real browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if REQUIRE_ALL_COMPONENTS:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,102 @@
+"""Real processes for integration tests: a Celery worker, and waiting on them."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def database_url_for_subprocess() -> str:
+    """DATABASE_URL naming the test database, so a child process writes where the test reads."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+def wait_until(
+    condition: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    process: subprocess.Popen | None = None,
+    log: Path | None = None,
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process is not None and process.poll() is not None:
+            raise AssertionError(
+                f"process exited ({process.returncode}) before {what}:\n{tail(log)}"
+            )
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}:\n{tail(log)}")
+
+
+def tail(log: Path | None, lines: int = 40) -> str:
+    if log is None or not log.exists():
+        return ""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop(process: subprocess.Popen, *, grace: float = 20) -> int:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    return process.returncode
+
+
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen
+    log: Path
+    hostname: str
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_celery_worker(*, log: Path, hostname: str) -> WorkerProcess:
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess()}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "--app=portal",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "--without-gossip",
+        "--without-mingle",
+        f"--hostname={hostname}",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    worker = WorkerProcess(process=process, log=log, hostname=hostname)
+    wait_until(
+        lambda: " ready." in worker.output(),
+        timeout=90,
+        what="the Celery worker to be ready",
+        process=process,
+        log=log,
+    )
+    return worker
