@@ -80,7 +80,7 @@ def department_a(db):
 
 @pytest.fixture
 def department_b(db):
-    return DepartmentFactory(slug="water-sewer", name="Water and Sewer Billing")
+    return DepartmentFactory(slug="water_sewer", name="Water and Sewer Billing")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,8 +25,9 @@ def test_loopback_is_allowed():
 
 def test_run_has_its_own_prefixes_and_var_folder():
     run_id = os.environ["PORTAL_TEST_RUN_ID"]
-    assert settings.CELERY_TASK_DEFAULT_QUEUE == f"portal-test-{run_id}"
-    assert run_id in str(settings.VAR_DIR) or os.environ.get("PORTAL_VAR_DIR")
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    assert queue == f"portal-test-{run_id}"
+    assert Path(os.environ["PORTAL_VAR_DIR"]).resolve() == settings.VAR_DIR
     if settings.CELERY_BROKER_URL.startswith("redis"):
         prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
         assert prefix == f"portal-test-{run_id}:"

@@ -48,9 +48,9 @@ def test_pages_break_no_content_security_policy_rule(page):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto("/")
     page.goto("/accounts/login/")
