@@ -61,13 +61,15 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, request_stop)
         try:
             for name, command in commands.items():
-                # The argument lists are built above from fixed parts, never from input.
+                # The argument lists are built above from fixed parts, never from input. Each
+                # part gets its own process group so Ctrl-C reaches only this command, which
+                # then stops the parts in order instead of interrupting them mid-request.
                 processes[name] = subprocess.Popen(  # noqa: S603
-                    command, cwd=settings.BASE_DIR, env=environment
+                    command, cwd=settings.BASE_DIR, env=environment, process_group=0
                 )
             if self._wait_until_serving(url, processes, lambda: stopping):
                 self._print_banner(url)
