@@ -57,6 +57,21 @@ def check_requests_name(app_configs: object = None, **kwargs: object) -> list[Er
     return errors
 
 
+@register(Tags.security)
+def check_encryption_keys(app_configs: object = None, **kwargs: object) -> list[Error]:
+    from portal.crypto import key_problem
+
+    return [
+        Error(
+            f"FIELD_ENCRYPTION_KEYS entry {position} is not a usable key: {problem}",
+            hint="Each key is 32 url-safe base64-encoded bytes, as Fernet.generate_key() makes.",
+            id="portal.E015",
+        )
+        for position, key in enumerate(settings.FIELD_ENCRYPTION_KEYS, start=1)
+        if (problem := key_problem(key))
+    ]
+
+
 @register(Tags.security, deploy=False)
 def check_production_configuration(
     app_configs: object = None, **kwargs: object

@@ -34,8 +34,23 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _development_encryption_key() -> str:
+    """Like the secret key: generated once under var/, never committed."""
+    key_file = VAR_DIR / "field_encryption_key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = env_str("SECRET_KEY") or (
     _development_secret_key() if not PRODUCTION else env_required("SECRET_KEY")
+)
+# Newest first; older keys only decrypt (portal/crypto.py). Required in production.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", []) or (
+    [_development_encryption_key()] if not PRODUCTION else [env_required("FIELD_ENCRYPTION_KEYS")]
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -55,6 +70,7 @@ INSTALLED_APPS = [
     "portal.accounts.apps.AccountsConfig",
     "portal.health.apps.HealthConfig",
     "portal.webforms.apps.WebformsConfig",
+    "portal.files.apps.FilesConfig",
     "requests.apps.RequestsConfig",
 ]
 
@@ -194,8 +210,15 @@ STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 # No MEDIA_URL: uploads are never served from a public URL; views stream them after a permission
 # check.
+PRIVATE_FILES_ROOT = env_path("PRIVATE_FILES_ROOT", MEDIA_ROOT / "private")
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Encrypted evidence and attachments: no base URL, so nothing in it is ever served directly.
+    "private": {
+        "BACKEND": "portal.files.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

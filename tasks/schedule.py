@@ -1,5 +1,7 @@
 """The periodic schedule, in one place. Each entry says when it runs and why."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     # Every 30 seconds: proves a worker is consuming, for /healthz (HEALTH_WORKER_MAX_AGE_SECONDS).
     "worker-heartbeat": {
@@ -7,5 +9,10 @@ BEAT_SCHEDULE = {
         "schedule": 30.0,
         # A heartbeat nobody consumed within a minute says nothing about now: drop it.
         "options": {"expires": 60},
+    },
+    # Nightly at 02:15: delete the bytes of evidence and uploads whose retention has ended.
+    "purge-due-files": {
+        "task": "tasks.retention.purge_due_files",
+        "schedule": crontab(hour=2, minute=15),
     },
 }

@@ -1,5 +1,6 @@
 """System checks: the `requests` name guard and production configuration."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -98,7 +99,12 @@ def test_production_refuses_embedded_defaults(production, setting, value, expect
     assert _ids(checks.check_production_configuration()) == [expected_id]
 
 
+TEST_ONLY_ENCRYPTION_KEY = (
+    base64.urlsafe_b64encode(b"test-only-key-never-in-production").decode()[:43] + "="
+)
+
 PRODUCTION_ENVIRONMENT = {
+    "FIELD_ENCRYPTION_KEYS": TEST_ONLY_ENCRYPTION_KEY,
     "PORTAL_PRODUCTION": "true",
     "SECRET_KEY": "a-test-only-key-that-is-long-and-random-enough-9f8e7d6c5b4a3f2e1d0c",
     "ALLOWED_HOSTS": "records.example.org",
