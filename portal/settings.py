@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "portal.health.apps.HealthConfig",
     "portal.webforms.apps.WebformsConfig",
     "portal.files.apps.FilesConfig",
+    "portal.profiles.apps.ProfilesConfig",
+    "portal.identity.apps.IdentityConfig",
     "requests.apps.RequestsConfig",
 ]
 
