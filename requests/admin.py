@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests.models import Department
+from requests.models import DataSource, Department
 
 
 @admin.register(Department)
@@ -9,3 +9,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("stewards",)
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "kind", "responsible_officer", "enabled")
+    list_filter = ("kind", "enabled", "department")
+    search_fields = ("name", "slug", "responsible_officer")
