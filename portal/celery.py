@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_process_shutdown, worker_ready
 
 from tasks import TASK_MODULES
 
@@ -32,3 +32,10 @@ def _on_after_configure(sender: Celery, **kwargs: object) -> None:
 def _send_first_heartbeat(sender: object, **kwargs: object) -> None:
     """A fresh worker reports in at once rather than at beat's next tick."""
     app.send_task("tasks.health.heartbeat", expires=60)
+
+
+@worker_process_shutdown.connect
+def _close_department_connections(**kwargs: object) -> None:
+    from tasks.connectors.sql import dispose_engines
+
+    dispose_engines()

@@ -1,2 +1,2 @@
-"""Department connectors: one module per kind (sql, http, csv, manual, portal) behind one small
-interface in base.py, and a registry by kind. See DESIGN.md, "Connectors"."""
+"""Department connectors: one module per kind behind one small interface (base.py), found by
+kind in registry.py. See DESIGN.md, "Connectors"."""
