@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "portal.apps.PortalConfig",
     "portal.accounts.apps.AccountsConfig",
     "portal.health.apps.HealthConfig",
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "portal.files.apps.FilesConfig",
     "portal.profiles.apps.ProfilesConfig",
     "portal.identity.apps.IdentityConfig",
+    "portal.representatives.apps.RepresentativesConfig",
+    "portal.postal.apps.PostalConfig",
     "requests.apps.RequestsConfig",
 ]
 
@@ -86,8 +89,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out idle or too-long sessions (needs the user and messages), then marks every page
+    # of a signed-in person no-store (portal/accounts/middleware.py).
+    "portal.accounts.middleware.SessionTimeoutMiddleware",
+    "portal.accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Staff pages (/staff/, the admin): second factor, then the safeguards acknowledgment.
+    "portal.accounts.middleware.StaffAccessMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -162,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No words about the City ("Westfield", "Whip City", its ZIP codes); no composition rules.
+    {"NAME": "portal.accounts.validators.CityThemedPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -176,10 +188,53 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[City of Westfield] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
+# Email codes last 10 minutes; the third wrong code ends the attempt.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+# "Forgot your password" answers the same whether or not an account has the address; an
+# unknown address gets an email saying so, which only its owner can read.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# One address per account: a change is confirmed by code, then replaces the old address, which
+# is told about it; so are password and two-step sign-in changes.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Changing an address or two-step sign-in asks for the password again unless given in the last
+# ACCOUNT_REAUTHENTICATION_TIMEOUT seconds.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Rate limits, kept in the shared cache: after LOGIN_FAILURE_LIMIT wrong passwords for one
+# address within LOGIN_FAILURE_WINDOW_SECONDS, even the right one is refused until the window
+# has passed. The same counter guards two-step codes at sign-in.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 5 * 60
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": f"10/m/ip,{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_SECONDS}s/key",
+    "signup": "10/m/ip",
+    # Sending a new email code; entering codes is limited by the attempts above.
+    "confirm_email": "1/10s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "City of Westfield Records Portal"
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
+# Residents can see where they are signed in and sign out other devices.
+USERSESSIONS_TRACK_ACTIVITY = True
 
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Signed out after this long without using the portal, and after this long in all, whatever
+# the activity (portal/accounts/session_timeout.py); warned this long before the idle limit.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=180)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int(
+    "SESSION_ABSOLUTE_TIMEOUT_SECONDS", 12 * 60 * 60, minimum=300
+)
+SESSION_TIMEOUT_WARNING_SECONDS = 120
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -264,6 +319,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # "__Host-": the browser accepts these cookies only over HTTPS, for this host alone, path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -327,4 +385,84 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Requests -------------------------------------------------------------------------------
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
+
+# The Public Records Law clock (c. 66 §10): a written response within 10 business days and
+# production within 25 (a municipality); c. 66A has no day count, so corrections and contests are
+# decided within 30 calendar days by the City's policy. One extension of up to 30 business days.
+REQUESTS_RESPONSE_BUSINESS_DAYS = env_int("REQUESTS_RESPONSE_BUSINESS_DAYS", 10, minimum=1)
+REQUESTS_PRODUCTION_BUSINESS_DAYS = env_int("REQUESTS_PRODUCTION_BUSINESS_DAYS", 25, minimum=1)
+REQUESTS_DECISION_CALENDAR_DAYS = env_int("REQUESTS_DECISION_CALENDAR_DAYS", 30, minimum=1)
+REQUESTS_EXTENSION_MAX_BUSINESS_DAYS = env_int(
+    "REQUESTS_EXTENSION_MAX_BUSINESS_DAYS", 30, minimum=1
+)
+# Links in emails point here (no request is at hand when a worker sends them).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
+# The clerks' queue and daily digest call a request "due soon" this many business days ahead.
+REQUESTS_DUE_SOON_BUSINESS_DAYS = env_int("REQUESTS_DUE_SOON_BUSINESS_DAYS", 3, minimum=1)
+# New requests one resident may file in a calendar day (staff filing for them are not counted).
+REQUESTS_DAILY_LIMIT = env_int("REQUESTS_DAILY_LIMIT", 5, minimum=1)
+# The identity level (DESIGN.md, "Identity assurance") each type of request needs to go ahead.
+REQUESTS_IDENTITY_LEVEL_NEEDED = {
+    kind: env_int(f"REQUESTS_IDENTITY_LEVEL_{kind.upper()}", level, minimum=1)
+    for kind, level in {
+        "inquiry": 2,
+        "access": 2,
+        "correction": 2,
+        "contest": 2,
+        "access_log": 1,
+    }.items()
+}
+# Exemptions a denial may cite: M.G.L. c. 4 §7 cl. 26, the parts that touch personal data.
+REQUESTS_EXEMPTIONS = {
+    "26a": _lazy("c. 4 §7 cl. 26 (a): kept private by another law"),
+    "26c": _lazy("c. 4 §7 cl. 26 (c): privacy of other people named in the records"),
+    "26n": _lazy("c. 4 §7 cl. 26 (n): security of City systems and buildings"),
+    "26o": _lazy("c. 4 §7 cl. 26 (o): home contact details of City employees"),
+    "26p": _lazy("c. 4 §7 cl. 26 (p): home contact details of City employees' families"),
+}
+
+# --- Identity -------------------------------------------------------------------------------
+# Level 2 by account knowledge: failed tries allowed per account (and per City account number)
+# in a rolling window; the next try is refused without asking the department.
+IDENTITY_ACCOUNT_KNOWLEDGE_MAX_FAILURES = env_int(
+    "IDENTITY_ACCOUNT_KNOWLEDGE_MAX_FAILURES", 5, minimum=1
+)
+IDENTITY_ACCOUNT_KNOWLEDGE_WINDOW_HOURS = env_int(
+    "IDENTITY_ACCOUNT_KNOWLEDGE_WINDOW_HOURS", 24, minimum=1
+)
+# Uploaded ID images (c. 66A §2(l)): purged this many days after a clerk's decision; one never
+# reviewed is purged this many days after it was sent; one never sent, after a day.
+IDENTITY_DOCUMENT_RETENTION_DAYS = env_int("IDENTITY_DOCUMENT_RETENTION_DAYS", 30, minimum=0)
+IDENTITY_DOCUMENT_UNREVIEWED_DAYS = env_int("IDENTITY_DOCUMENT_UNREVIEWED_DAYS", 60, minimum=1)
+
+# --- Mailed codes ---------------------------------------------------------------------------
+# Level 2 by a code mailed to the address of record (portal/postal). The address comes from these
+# data sources (slugs, asked in order), each configuring a lookup named `address_of_record`.
+POSTAL_ADDRESS_SOURCES = env_list("POSTAL_ADDRESS_SOURCES", ["city-clerk-addresses"])
+POSTAL_CODE_VALID_DAYS = env_int("POSTAL_CODE_VALID_DAYS", 30, minimum=1)
+# Wrong codes before the code is void and the resident needs a new letter.
+POSTAL_MAX_WRONG_CODES = env_int("POSTAL_MAX_WRONG_CODES", 5, minimum=1)
+POSTAL_REQUESTS_PER_30_DAYS = env_int("POSTAL_REQUESTS_PER_30_DAYS", 3, minimum=1)
+POSTAL_BATCH_MAX_LETTERS = env_int("POSTAL_BATCH_MAX_LETTERS", 200, minimum=1)
+# A lookup still unfinished after this long shows in the clerks' review queue to be run again.
+POSTAL_LOOKUP_STALLED_MINUTES = env_int("POSTAL_LOOKUP_STALLED_MINUTES", 15, minimum=1)
+# The sender's address printed on every letter; lines separated by "|".
+POSTAL_RETURN_ADDRESS = [
+    line.strip()
+    for line in env_str(
+        "POSTAL_RETURN_ADDRESS", "Records Access Officer|City Hall|Westfield, MA 01085"
+    ).split("|")
+    if line.strip()
+]
+
+# --- Representatives ------------------------------------------------------------------------
+# Days a representative's proof of authority is kept after a refusal, or after the grant ends
+# (its last day, or when it is stopped); the nightly purge then deletes the file and keeps the
+# decision (c. 66A §2(l)).
+REPRESENTATIVE_PROOF_RETENTION_DAYS = env_int("REPRESENTATIVE_PROOF_RETENTION_DAYS", 90, minimum=1)

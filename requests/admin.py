@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from requests.models import DataSource, Department
+from requests.letters import LETTER_VARIABLES, letter_template_check
+from requests.models import ClosureDay, DataSource, Department, LetterTemplate, ReplyTemplate
 
 
 @admin.register(Department)
@@ -16,3 +19,61 @@ class DataSourceAdmin(admin.ModelAdmin):
     list_display = ("name", "department", "kind", "responsible_officer", "enabled")
     list_filter = ("kind", "enabled", "department")
     search_fields = ("name", "slug", "responsible_officer")
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ("kind", "title", "body")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        variables = ", ".join(
+            f"{{{{ {name} }}}} ({meaning})" for name, meaning in LETTER_VARIABLES.items()
+        )
+        self.fields["body"].help_text = _(
+            "HTML with these variables: %(variables)s. Tags: if, for, with, firstof, comment. "
+            "Filters: date, default, join, linebreaks, length, pluralize and a few more."
+        ) % {"variables": variables}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        letter_template_check(body)
+        return body
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    form = LetterTemplateForm
+    list_display = ("kind", "title", "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ("name", "body", "active")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        letter_template_check(body)
+        return body
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    form = ReplyTemplateForm
+    list_display = ("name", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "body")
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "reason")
+    date_hierarchy = "date"
+    search_fields = ("reason",)

@@ -1,6 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from requests.states import FINISHED_STATUSES, RequestStatus
 
 
 class Department(models.Model):
@@ -79,3 +84,362 @@ class DataSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}: {self.name}"
+
+
+# --- Requests -------------------------------------------------------------------------------
+
+
+class RequestKind(models.TextChoices):
+    INQUIRY = "inquiry", _("Do you hold information about me?")
+    ACCESS = "access", _("A copy of my information")
+    CORRECTION = "correction", _("Correct my information")
+    CONTEST = "contest", _("Challenge how my information is kept or shared")
+    ACCESS_LOG = "access_log", _("Who has seen my information")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("This website")
+    EMAIL = "email", _("Email")
+    MAIL = "mail", _("Mail")
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+
+
+class Delivery(models.TextChoices):
+    PORTAL = "portal", _("Download from this website")
+    PAPER = "paper", _("A paper copy by mail")
+
+
+class RequestNumberCounter(models.Model):
+    """The last request number given out in a year (FIPA-<year>-<number>)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Request(models.Model):
+    """One request by a resident (or made for one) under c. 66A and the Public Records Law.
+
+    `status` changes only through `requests.states.request_transition`. Due dates are stored,
+    so the queue can sort and filter on them, and move when the clock stops or is extended.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=20, choices=RequestKind.choices)
+    channel = models.CharField(
+        _("received by"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    status = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.SUBMITTED,
+        editable=False,
+        db_index=True,
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requests_made",
+        verbose_name=_("requester"),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requests_about",
+        verbose_name=_("the person the records are about"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_filed",
+        verbose_name=_("filed by staff member"),
+    )
+    description = models.TextField(_("what the request is about"), blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="requests", verbose_name=_("departments named")
+    )
+    delivery = models.CharField(
+        _("how to receive it"), max_length=10, choices=Delivery.choices, default=Delivery.PORTAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assigned to"),
+    )
+    received_at = models.DateTimeField(_("received"))
+    received_on = models.DateField(_("counts as received on"))
+    response_due_on = models.DateField(_("written response due"), null=True, blank=True)
+    final_due_on = models.DateField(_("due"))
+    responded_at = models.DateTimeField(_("written response sent"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock stopped"), null=True, blank=True)
+    paused_from_status = models.CharField(max_length=20, blank=True, editable=False)
+    paused_business_days = models.PositiveIntegerField(_("business days paused"), default=0)
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("extended by"),
+    )
+    extension_reason = models.TextField(_("why it was extended"), blank=True)
+    due_before_extension = models.DateField(_("due before the extension"), null=True, blank=True)
+    denial_reason = models.TextField(_("why it was denied"), blank=True)
+    denial_exemptions = models.JSONField(_("exemptions cited"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["requester", "created_at"]),
+            models.Index(fields=["status", "final_due_on"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == RequestStatus.AWAITING_REQUESTER
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def next_due_on(self) -> date:
+        """The next deadline: the written response until it is sent, then the final one."""
+        if self.response_due_on and self.responded_at is None:
+            return self.response_due_on
+        return self.final_due_on
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_finished and self.next_due_on < timezone.localdate()
+
+    @property
+    def exemption_labels(self) -> list[str]:
+        return [
+            str(settings.REQUESTS_EXEMPTIONS.get(code, code)) for code in self.denial_exemptions
+        ]
+
+
+class RequestEventKind(models.TextChoices):
+    FILED = "filed", _("Request received")
+    STATUS_CHANGED = "status_changed", _("State changed")
+    ASSIGNED = "assigned", _("Assigned")
+    MESSAGE_TO_REQUESTER = "message_to_requester", _("Message to the requester")
+    MESSAGE_FROM_REQUESTER = "message_from_requester", _("Message from the requester")
+    NOTE = "note", _("Internal note")
+    EXTENDED = "extended", _("Deadline extended")
+    LETTER_SENT = "letter_sent", _("Letter sent")
+
+
+class RequestEvent(models.Model):
+    """One thing that happened to a request: its history and its timeline. Never changed after it
+    is written, except to record that the requester was emailed about it."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, related_name="events", verbose_name=_("request")
+    )
+    kind = models.CharField(_("what happened"), max_length=30, choices=RequestEventKind.choices)
+    from_status = models.CharField(max_length=20, blank=True, choices=RequestStatus.choices)
+    to_status = models.CharField(max_length=20, blank=True, choices=RequestStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    text = models.TextField(_("reason or note"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    visible_to_requester = models.BooleanField(_("shown to the requester"), default=False)
+    message = models.ForeignKey(
+        "RequestMessage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    letter = models.ForeignKey(
+        "RequestLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField(_("requester emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MessageDirection(models.TextChoices):
+    TO_REQUESTER = "to_requester", _("To the requester")
+    FROM_REQUESTER = "from_requester", _("From the requester")
+
+
+class RequestMessage(models.Model):
+    """Correspondence between the Records Access Officer's team and the requester."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, related_name="messages", verbose_name=_("request")
+    )
+    direction = models.CharField(_("direction"), max_length=20, choices=MessageDirection.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.direction} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RequestDocument(models.Model):
+    """A document the requester (or staff for them) attached to a request; bytes encrypted in
+    the private files store."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, related_name="documents", verbose_name=_("request")
+    )
+    stored_file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    message = models.ForeignKey(
+        RequestMessage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("sent with"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.stored_file_id}"
+
+
+class LetterKind(models.TextChoices):
+    WRITTEN_RESPONSE = "written_response", _("Written response (c. 66 §10(b))")
+    DENIAL = "denial", _("Denial")
+
+
+class LetterTemplate(models.Model):
+    """The wording of a letter, kept here so the privacy officer and the City Solicitor can change
+    it without a code change. The body is a Django template with only the variables listed in
+    `requests.letters.LETTER_VARIABLES` and a safe subset of tags and filters."""
+
+    kind = models.CharField(_("letter"), max_length=30, choices=LetterKind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("wording"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class RequestLetter(models.Model):
+    """A letter as it was sent: its HTML encrypted here, its PDF encrypted in the private files
+    store. Both hold personal data."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, related_name="letters", verbose_name=_("request")
+    )
+    kind = models.CharField(_("letter"), max_length=30, choices=LetterKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    html_encrypted = models.BinaryField(editable=False)
+    pdf = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("PDF")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.title}"
+
+
+class ReplyTemplate(models.Model):
+    """A standard message clerks start from; the privacy officer keeps them."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    body = models.TextField(
+        _("message"),
+        help_text=_(
+            "You can use {{ number }}, {{ requester_name }}, {{ due_date }} and {{ city_name }}."
+        ),
+    )
+    active = models.BooleanField(_("offered to clerks"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosureDay(models.Model):
+    """A day City Hall was closed (a storm, an extra holiday): not a business day for the clock."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("why City Hall is closed"), max_length=200)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("City closure day")
+        verbose_name_plural = _("City closure days")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}: {self.reason}"

@@ -4,4 +4,12 @@ Tasks are thin: they take ids, load rows and call services. Every module that de
 listed in TASK_MODULES, and the Celery app imports exactly those (no autodiscovery).
 """
 
-TASK_MODULES = ("tasks.health", "tasks.retention")
+TASK_MODULES = (
+    "tasks.health",
+    "tasks.retention",
+    "tasks.postal",
+    "tasks.identity",
+    "tasks.representatives",
+    "tasks.notifications",
+    "tasks.deadlines",
+)

@@ -15,4 +15,10 @@ BEAT_SCHEDULE = {
         "task": "tasks.retention.purge_due_files",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Weekdays at 07:00, before City Hall opens: email the clerks the requests overdue or due
+    # within REQUESTS_DUE_SOON_BUSINESS_DAYS, so no statutory deadline passes unnoticed.
+    "request-deadline-digest": {
+        "task": "tasks.deadlines.send_deadline_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
 }

@@ -70,6 +70,28 @@ def django_db_modify_db_settings() -> None:
         test["NAME"] = f"test_{db['NAME']}_{RUN_ID}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """allauth keeps rate limits and the used-TOTP-code guard in the cache, and every test signs
+    in from 127.0.0.1: each test starts with an empty cache. On a shared Redis only this run's
+    cache keys go (the broker's keys have no cache version in their names)."""
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing passwords the production way costs a third of a second per user; tests make many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- Personas -------------------------------------------------------------------------------
 
 

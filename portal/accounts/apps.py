@@ -7,3 +7,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.accounts.signals import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="portal_start_session_clock")

@@ -63,3 +63,39 @@ class User(AbstractUser):
     @property
     def is_city_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def is_portal_staff(self) -> bool:
+        """Staff pages and their safeguards apply to City staff and to admin-site users alike."""
+        return self.is_city_staff or self.is_staff
+
+
+class SafeguardsAcknowledgment(models.Model):
+    """A staff member confirmed they were told the safeguards and the c. 214 §3B remedies.
+
+    M.G.L. c. 66A §2(b) requires that every employee who uses a personal data system is told
+    both. `version` names the text they confirmed (portal/accounts/safeguards.py); a new text
+    needs a new acknowledgment. Rows are only ever added.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="safeguards_acknowledgments",
+        verbose_name=_("staff member"),
+    )
+    version = models.CharField(_("version of the text"), max_length=20)
+    acknowledged_at = models.DateTimeField(_("acknowledged"))
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "version"], name="accounts_one_acknowledgment_per_version"
+            )
+        ]
+        verbose_name = _("safeguards acknowledgment")
+        verbose_name_plural = _("safeguards acknowledgments")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.version}"

@@ -16,6 +16,7 @@ from portal.demo.accounts import DemoAccount, DemoLogin, demo_accounts_ensure
 from portal.demo.departments import DEMO_DEPARTMENTS
 from portal.demo.model import Person
 from portal.demo.population import generate_population
+from portal.demo.sources import demo_sources_ensure
 from portal.demo.stores import read_manifest, stores_are_current, write_stores
 from portal.webforms.models import FormSubmission
 from requests.models import Department
@@ -42,6 +43,7 @@ def demo_setup(
     else:
         stores = _stores_from_manifest(directory)
     departments_ensure()
+    demo_sources_ensure(directory=directory)
     form_submissions = _load_form_submissions(directory, replace=rebuilt)
     logins = demo_accounts_ensure(residents=demo_residents_choose(people))
     return DemoSetupResult(

@@ -1,0 +1,66 @@
+"""The `requests` namespace: the resident's requests under /requests/, the clerk's workbench
+under /staff/requests/."""
+
+from django.urls import path, register_converter
+
+from requests.views import resident, staff
+
+
+class RequestNumberConverter:
+    regex = r"FIPA-\d{4}-\d{6}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RequestNumberConverter, "number")
+
+app_name = "requests"
+
+urlpatterns = [
+    # Residents.
+    path("requests/", resident.request_list, name="list"),
+    path("requests/start/", resident.start, name="start"),
+    path("requests/new/type/", resident.new_step, {"step": "kind"}, name="new_kind"),
+    path("requests/new/about/", resident.new_step, {"step": "about"}, name="new_about"),
+    path(
+        "requests/new/departments/",
+        resident.new_step,
+        {"step": "departments"},
+        name="new_departments",
+    ),
+    path("requests/new/delivery/", resident.new_step, {"step": "delivery"}, name="new_delivery"),
+    path("requests/new/check/", resident.check, name="check"),
+    path("requests/<number:number>/", resident.detail, name="detail"),
+    path("requests/<number:number>/submitted/", resident.submitted, name="submitted"),
+    path("requests/<number:number>/reply/", resident.reply, name="reply"),
+    path("requests/<number:number>/withdraw/", resident.withdraw, name="withdraw"),
+    path("requests/<number:number>/letters/<int:pk>/", resident.letter, name="letter"),
+    path("requests/<number:number>/letters/<int:pk>/pdf/", resident.letter_pdf, name="letter_pdf"),
+    path("requests/<number:number>/documents/<int:pk>/", resident.document, name="document"),
+    # The clerk's workbench.
+    path("staff/requests/", staff.queue, name="queue"),
+    path("staff/requests/assign/", staff.bulk_assign, name="bulk_assign"),
+    path("staff/requests/new/", staff.file_for_resident, name="staff_new"),
+    path("staff/requests/<number:number>/", staff.detail, name="staff_detail"),
+    path("staff/requests/<number:number>/assign/", staff.assign, name="staff_assign"),
+    path("staff/requests/<number:number>/messages/", staff.messages_page, name="staff_messages"),
+    path("staff/requests/<number:number>/history/", staff.history, name="staff_history"),
+    path("staff/requests/<number:number>/letters/", staff.letters_page, name="staff_letters"),
+    path("staff/requests/<number:number>/letters/new/", staff.letter_new, name="staff_letter_new"),
+    path("staff/requests/<number:number>/letters/<int:pk>/", staff.letter, name="staff_letter"),
+    path(
+        "staff/requests/<number:number>/letters/<int:pk>/pdf/",
+        staff.letter_pdf,
+        name="staff_letter_pdf",
+    ),
+    path(
+        "staff/requests/<number:number>/documents/<int:pk>/",
+        staff.document,
+        name="staff_document",
+    ),
+    path("staff/requests/<number:number>/do/<slug:name>/", staff.action, name="staff_action"),
+]

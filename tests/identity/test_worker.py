@@ -1,0 +1,53 @@
+"""The account check runs in a real Celery worker process, from the broker, after commit."""
+
+import pytest
+
+from portal.identity import services
+from portal.identity.models import AccountKnowledgeAttempt, AttemptStatus, IdentityLevel
+from portal.identity.selectors import identity_level
+from tests.processes import wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_worker_checks_the_try_and_the_level_rises(celery_worker, named_resident, water_source):
+    attempt = services.account_knowledge_attempt_start(
+        user=named_resident,
+        identifier_kind="water_sewer_account",
+        identifier="WS-0010007",
+        amount_cents=8420,
+    )
+
+    wait_until(
+        lambda: AccountKnowledgeAttempt.objects.get(pk=attempt.pk).status != AttemptStatus.PENDING,
+        timeout=60,
+        what="the worker to check the account",
+        process=celery_worker.process,
+        log=celery_worker.log,
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.PASSED, attempt.error_message
+    assert identity_level(user=named_resident) == IdentityLevel.REMOTE
+    assert "tasks.identity.account_knowledge_check" in celery_worker.output()
+
+
+def test_a_worker_records_a_wrong_amount_as_a_failure(celery_worker, named_resident, water_source):
+    attempt = services.account_knowledge_attempt_start(
+        user=named_resident,
+        identifier_kind="water_sewer_account",
+        identifier="WS-0010007",
+        amount_cents=100,
+    )
+
+    wait_until(
+        lambda: AccountKnowledgeAttempt.objects.get(pk=attempt.pk).status != AttemptStatus.PENDING,
+        timeout=60,
+        what="the worker to check the account",
+        process=celery_worker.process,
+        log=celery_worker.log,
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.FAILED
+    assert identity_level(user=named_resident) == IdentityLevel.EMAIL
