@@ -160,6 +160,15 @@ class Request(models.Model):
         related_name="requests_filed",
         verbose_name=_("filed by staff member"),
     )
+    representation_grant = models.ForeignKey(
+        "representatives.Grant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("filed under the authority of"),
+        help_text=_("The accepted grant under which a representative filed for the resident."),
+    )
     description = models.TextField(_("what the request is about"), blank=True)
     departments = models.ManyToManyField(
         Department, blank=True, related_name="requests", verbose_name=_("departments named")

@@ -24,6 +24,8 @@ from portal.accounts.models import User
 from portal.files.models import DOCUMENT_KINDS, FileKind
 from portal.files.services import stored_file_create
 from portal.identity.selectors import identity_level
+from portal.representatives.models import Grant
+from portal.representatives.selectors import active_grant
 from requests import letters
 from requests.calendar import BUSINESS_DAY_KINDS, business_calendar, due_dates, shift_after_pause
 from requests.models import (
@@ -98,17 +100,23 @@ def request_submit(
     departments: Iterable[Department] = (),
     delivery: str = Delivery.PORTAL,
     received_at: datetime | None = None,
+    grant: Grant | None = None,
 ) -> Request:
-    """File a request. A resident files for themselves (`filed_by` None, channel web); a clerk
-    files for a resident from any channel (`filed_by` the clerk), with the time the City received
-    it. The request then waits for an identity check or goes on to gathering."""
+    """File a request. A resident files for themselves (`filed_by` None, channel web), or a
+    representative for a resident under an active grant covering this kind; a clerk files for a
+    resident from any channel (`filed_by` the clerk), with the time the City received it. The
+    request then waits for an identity check or goes on to gathering."""
     kind = RequestKind(kind)
     channel = Channel(channel)
     delivery = Delivery(delivery)
     now = timezone.now()
     if filed_by is None:
         if subject.pk != requester.pk:
-            raise PermissionDenied("a resident files requests about themselves")
+            authority = active_grant(representative=requester, resident=subject, request_type=kind)
+            if grant is None or authority is None or authority.pk != grant.pk:
+                raise PermissionDenied("a representative files only under an active grant")
+        elif grant is not None:
+            raise ValueError("a grant is only for filing on someone else's behalf")
         if channel != Channel.WEB:
             raise ValueError("a resident files through this website")
         # Lock the resident's row so two filings at once cannot both pass the daily limit.
@@ -137,6 +145,7 @@ def request_submit(
         received_on=dates.received_on,
         response_due_on=dates.response_due_on,
         final_due_on=dates.final_due_on,
+        representation_grant=grant,
         created_at=now,
         updated_at=now,
     )

@@ -10,16 +10,20 @@ from io import BytesIO
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.files.services import stored_file_read
 from portal.identity.selectors import identity_level
+from portal.representatives.models import Grant
+from portal.representatives.selectors import active_grant_for_representative
 from requests import forms
 from requests.models import Delivery, Request, RequestKind
 from requests.selectors import (
@@ -53,6 +57,13 @@ def _draft(request: HttpRequest) -> dict[str, Any]:
 
 def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
     request.session[DRAFT_KEY] = draft
+
+
+def _draft_grant(request: HttpRequest, draft: dict[str, Any]) -> Grant | None:
+    """The grant a representative is filing under, while it is still active; else None."""
+    if "grant_id" not in draft:
+        return None
+    return active_grant_for_representative(representative=request.user, grant_id=draft["grant_id"])
 
 
 def _first_missing_step(draft: dict[str, Any]) -> str | None:
@@ -94,6 +105,18 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
+    on_behalf_of = request.GET.get("for")
+    grant = None
+    if on_behalf_of is not None:
+        # A representative starts a request for the resident of one of their active grants.
+        grant = active_grant_for_representative(
+            representative=request.user, grant_id=_whole_number(on_behalf_of)
+        )
+        if grant is None or grant.resident_id is None:
+            raise Http404
+        _save_draft(request, {"grant_id": grant.pk})
+    elif "grant_id" in _draft(request):
+        _save_draft(request, {})
     return render(
         request,
         "requests/start.html",
@@ -104,8 +127,16 @@ def start(request: HttpRequest) -> HttpResponse:
             "limit_reached": _limit_reached(request.user),
             "limit": settings.REQUESTS_DAILY_LIMIT,
             "level": identity_level(user=request.user),
+            "grant": grant,
         },
     )
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404 from None
 
 
 def _form_for(step: str, draft: dict[str, Any], data: Any = None) -> Any:
@@ -143,6 +174,19 @@ def new_step(request: HttpRequest, step: str) -> HttpResponse:
         return redirect(_step_url(missing))
     changing = request.GET.get("change") == "1"
     form = _form_for(step, draft, request.POST if request.method == "POST" else None)
+    grant = _draft_grant(request, draft)
+    outside_grant = (
+        request.method == "POST"
+        and step == "kind"
+        and grant is not None
+        and form.is_valid()
+        and form.cleaned_data["kind"] not in grant.scope
+    )
+    if outside_grant:
+        form.add_error(
+            "kind",
+            _("You may ask only for: %(allowed)s.") % {"allowed": ", ".join(grant.scope_labels)},
+        )
     if request.method == "POST" and form.is_valid():
         _store(step, draft, form.cleaned_data)
         _save_draft(request, draft)
@@ -187,18 +231,30 @@ def check(request: HttpRequest) -> HttpResponse:
     missing = _first_missing_step(draft)
     if missing is not None:
         return redirect(_step_url(missing))
+    grant = _draft_grant(request, draft)
+    if "grant_id" in draft and grant is None:
+        # The authority ended while the request was being written.
+        request.session.pop(DRAFT_KEY, None)
+        messages.error(request, _("You can no longer act for this person, so nothing was sent."))
+        return redirect("representatives:list")
     if request.method == "POST":
         try:
             filed = request_submit(
                 requester=request.user,
-                subject=request.user,
+                subject=grant.resident if grant else request.user,
                 kind=draft["kind"],
                 description=draft.get("description", ""),
                 departments=queue_departments().filter(pk__in=draft.get("departments", [])),
                 delivery=draft["delivery"],
+                grant=grant,
             )
         except RequestLimitReached:
             return _limit_page(request)
+        except PermissionDenied:
+            messages.error(
+                request, _("Your authority does not cover this kind of request. Choose another.")
+            )
+            return redirect(_step_url("kind"))
         request.session.pop(DRAFT_KEY, None)
         return redirect("requests:submitted", number=filed.number)
     return render(
@@ -209,6 +265,7 @@ def check(request: HttpRequest) -> HttpResponse:
             "back_url": _step_url(STEPS[-1]),
             "needs_level": kind_needs_level(draft["kind"]),
             "level": identity_level(user=request.user),
+            "grant": grant,
         },
     )
 
