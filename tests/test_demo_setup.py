@@ -8,6 +8,7 @@ from portal.accounts.models import Role, User
 from portal.demo.accounts import read_demo_logins
 from portal.demo.departments import DEMO_DEPARTMENTS
 from portal.demo.setup import demo_setup
+from portal.profiles.models import Profile
 from portal.webforms.models import FormSubmission
 from requests.models import Department
 
@@ -71,3 +72,28 @@ def test_command_refuses_production(settings, demo_dir):
 def test_command_refuses_a_tiny_city(demo_dir):
     with pytest.raises(CommandError, match="at least 50"):
         call_command("demo_setup", residents=10)
+
+
+def test_demo_residents_have_filled_profiles_with_their_moves(demo_dir):
+    demo_setup(seed=7, residents=SMALL, log=lambda line: None)
+
+    profiles = Profile.objects.filter(user__role=Role.RESIDENT)
+    assert profiles.count() == 2
+    for profile in profiles:
+        assert profile.legal_first_name and profile.legal_last_name
+        assert profile.date_of_birth is not None
+        assert profile.addresses.filter(kind="current").count() == 1
+    mover = profiles.filter(addresses__kind="previous").distinct()
+    assert mover.count() >= 1
+
+
+def test_a_profile_changed_in_the_demo_is_kept_on_the_next_start(demo_dir):
+    demo_setup(seed=7, residents=SMALL, log=lambda line: None)
+    profile = Profile.objects.filter(user__role=Role.RESIDENT).first()
+    profile.phone = "413-555-0199"
+    profile.save(update_fields=["phone"])
+
+    demo_setup(seed=7, residents=SMALL, log=lambda line: None)
+
+    profile.refresh_from_db()
+    assert profile.phone == "413-555-0199"

@@ -11,13 +11,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.demo.accounts import DemoAccount, DemoLogin, demo_accounts_ensure
 from portal.demo.departments import DEMO_DEPARTMENTS
-from portal.demo.model import Person
+from portal.demo.model import Address, Person
 from portal.demo.population import generate_population
 from portal.demo.sources import demo_sources_ensure
 from portal.demo.stores import read_manifest, stores_are_current, write_stores
+from portal.profiles.models import AddressKind, Profile, ProfileAddress
 from portal.webforms.models import FormSubmission
 from requests.models import Department
 
@@ -45,7 +46,9 @@ def demo_setup(
     departments_ensure()
     demo_sources_ensure(directory=directory)
     form_submissions = _load_form_submissions(directory, replace=rebuilt)
-    logins = demo_accounts_ensure(residents=demo_residents_choose(people))
+    demo_people = demo_residents_choose(people)
+    logins = demo_accounts_ensure(residents=demo_resident_accounts(demo_people))
+    demo_profiles_fill(demo_people)
     return DemoSetupResult(
         rebuilt=rebuilt,
         residents=len(people),
@@ -62,7 +65,7 @@ def departments_ensure() -> None:
         )
 
 
-def demo_residents_choose(people: list[Person]) -> list[DemoAccount]:
+def demo_residents_choose(people: list[Person]) -> list[Person]:
     """Two residents worth exploring: a homeowner who moved within the city (records under two
     addresses), and someone who shares a full name with an unrelated neighbour."""
     adults = [p for p in people if not p.is_minor and p.email]
@@ -71,10 +74,60 @@ def demo_residents_choose(people: list[Person]) -> list[DemoAccount]:
     namesake = next(
         p for p in adults if name_counts[(p.first, p.last)] > 1 and p.person_id != mover.person_id
     )
+    return [mover, namesake]
+
+
+def demo_resident_accounts(people: list[Person]) -> list[DemoAccount]:
     return [
         DemoAccount(Role.RESIDENT, person.email.lower(), person.first, person.last)
-        for person in (mover, namesake)
+        for person in people
     ]
+
+
+def _street_line(address: Address) -> str:
+    return f"{address.number} {address.street}"
+
+
+@transaction.atomic
+def demo_profiles_fill(people: list[Person]) -> None:
+    """The demo residents' profiles as they would have filled them in, once: a person exploring
+    the demo may change them afterwards."""
+    for person in people:
+        profile, created = Profile.objects.get_or_create(
+            user=User.objects.get(email=person.email.lower())
+        )
+        if not created and profile.legal_last_name:
+            continue
+        profile.legal_first_name = person.first
+        profile.legal_middle_name = person.middle
+        profile.legal_last_name = person.last
+        profile.name_suffix = person.suffix
+        profile.date_of_birth = person.date_of_birth
+        profile.phone = person.phone
+        profile.save()
+        profile.addresses.all().delete()
+        ProfileAddress.objects.create(
+            profile=profile,
+            kind=AddressKind.CURRENT,
+            street=_street_line(person.address),
+            unit=person.address.unit,
+            city=person.address.city,
+            state=person.address.state,
+            postal_code=person.address.zip,
+            lived_from=person.moved_in,
+        )
+        for previous in person.previous_addresses:
+            ProfileAddress.objects.create(
+                profile=profile,
+                kind=AddressKind.PREVIOUS,
+                street=_street_line(previous.address),
+                unit=previous.address.unit,
+                city=previous.address.city,
+                state=previous.address.state,
+                postal_code=previous.address.zip,
+                lived_from=previous.moved_in,
+                lived_until=previous.moved_out,
+            )
 
 
 def _stores_from_manifest(directory: Path) -> dict[str, Path]:
