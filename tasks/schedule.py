@@ -21,4 +21,11 @@ BEAT_SCHEDULE = {
         "task": "tasks.deadlines.send_deadline_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # Every 2 minutes: level-2 account checks still pending (their broker message was lost)
+    # are sent to a worker again, so nobody waits for a page view to revive them.
+    "renudge-stalled-identity-checks": {
+        "task": "tasks.identity.renudge_stalled_checks",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }

@@ -2,7 +2,7 @@
 `identity_verification_record`, and nothing else creates a verification."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -217,6 +217,21 @@ def account_knowledge_check_enqueue(*, attempt_id: int) -> None:
     from tasks.identity import account_knowledge_check
 
     transaction.on_commit(lambda: account_knowledge_check.delay(attempt_id))
+
+
+def account_knowledge_checks_renudge(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Ask a worker again for every check still pending after `older_than`: the database is the
+    truth, and a broker message lost with a restarted Redis or a killed worker must not leave a
+    resident waiting. Checks are idempotent, so a duplicate nudge does nothing."""
+    cutoff = (now or timezone.now()) - older_than
+    stalled = AccountKnowledgeAttempt.objects.filter(
+        status=AttemptStatus.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for attempt_id in stalled:
+        account_knowledge_check_enqueue(attempt_id=attempt_id)
+        count += 1
+    return count
 
 
 def _finish(attempt: AccountKnowledgeAttempt, status: str, **changes: Any) -> None:
