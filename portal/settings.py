@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_path, env_required, env_str
 from tasks.schedule import BEAT_SCHEDULE
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "portal.identity.apps.IdentityConfig",
     "portal.representatives.apps.RepresentativesConfig",
     "portal.postal.apps.PostalConfig",
+    "portal.audit.apps.AuditConfig",
+    "portal.access.apps.AccessConfig",
+    "portal.disclosures.apps.DisclosuresConfig",
     "requests.apps.RequestsConfig",
 ]
 
@@ -466,3 +470,14 @@ POSTAL_RETURN_ADDRESS = [
 # (its last day, or when it is stopped); the nightly purge then deletes the file and keeps the
 # decision (c. 66A §2(l)).
 REPRESENTATIVE_PROOF_RETENTION_DAYS = env_int("REPRESENTATIVE_PROOF_RETENTION_DAYS", 90, minimum=1)
+
+# --- Need to know, the access log, disclosures and legal process ---------------------------
+
+# Which requests clerks may open: "all" of them, or only those "assigned" to them. Either way a
+# clerk opening a request assigned to someone else states a purpose, flagged to the privacy officer.
+ACCESS_CLERKS_SEE = env_str("ACCESS_CLERKS_SEE", "all")
+if ACCESS_CLERKS_SEE not in ("all", "assigned"):
+    raise ImproperlyConfigured('ACCESS_CLERKS_SEE must be "all" or "assigned".')
+# Business days between notifying a resident of a subpoena or order and releasing what it seeks
+# (c. 66A §2(k): time to seek to quash it), unless a court dispenses with notice.
+LEGAL_PROCESS_NOTICE_BUSINESS_DAYS = env_int("LEGAL_PROCESS_NOTICE_BUSINESS_DAYS", 10, minimum=1)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from tests.factories import DepartmentFactory, StaffFactory, UserFactory
 from tests.processes import WorkerProcess, start_celery_worker, stop
@@ -90,6 +91,23 @@ def _fresh_cache() -> None:
 def _fast_password_hashing(settings):
     """Hashing passwords the production way costs a third of a second per user; tests make many."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Emptying the database between transactional tests -------------------------------------
+
+_postgres_sql_flush = PostgresOperations.sql_flush
+
+
+def _sql_flush_through_append_only_tables(self, style, tables, **kwargs):
+    """The audit trail and access log refuse TRUNCATE (portal/audit/append_only.py) unless the
+    emptying transaction says it is one; only the test suite empties the database."""
+    statements = _postgres_sql_flush(self, style, tables, **kwargs)
+    if not statements:
+        return statements
+    return ["SET LOCAL portal.allow_append_only_truncate = 'on'", *statements]
+
+
+PostgresOperations.sql_flush = _sql_flush_through_append_only_tables
 
 
 # --- Personas -------------------------------------------------------------------------------
