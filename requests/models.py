@@ -362,6 +362,9 @@ class RequestDocument(models.Model):
 class LetterKind(models.TextChoices):
     WRITTEN_RESPONSE = "written_response", _("Written response (c. 66 §10(b))")
     DENIAL = "denial", _("Denial")
+    LEGAL_PROCESS_NOTICE = "legal_process_notice", _(
+        "Notice of a subpoena or court order (c. 66A §2(k))"
+    )
 
 
 class LetterTemplate(models.Model):
