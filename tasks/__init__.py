@@ -12,4 +12,5 @@ TASK_MODULES = (
     "tasks.representatives",
     "tasks.notifications",
     "tasks.deadlines",
+    "tasks.audit",
 )

@@ -15,6 +15,12 @@ BEAT_SCHEDULE = {
         "task": "tasks.retention.purge_due_files",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Nightly at 02:45: walk the audit trail's hash chain and log its head, so a change is
+    # reported within a day and the newest hash is kept outside the database.
+    "verify-audit-chain": {
+        "task": "tasks.audit.verify_chain",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Weekdays at 07:00, before City Hall opens: email the clerks the requests overdue or due
     # within REQUESTS_DUE_SOON_BUSINESS_DAYS, so no statutory deadline passes unnoticed.
     "request-deadline-digest": {

@@ -49,6 +49,11 @@ def _label(obj: Any) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+def audit_chain_head() -> dict[str, Any] | None:
+    """The newest event's number and hash, or None while the trail is empty."""
+    return AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+
+
 def audit_record(
     *,
     action: str,
@@ -71,7 +76,7 @@ def audit_record(
     field_names = sorted(set(fields))
     with transaction.atomic():
         _lock_chain()
-        head = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+        head = audit_chain_head()
         sequence = head["sequence"] + 1 if head else 1
         previous_hash = head["hash"] if head else GENESIS_HASH
         occurred_at = timezone.now()

@@ -108,3 +108,19 @@ def test_postgresql_refuses_to_change_the_audit_trail(statement):
         cursor.execute(statement)
     assert AuditEvent.objects.count() == 2
     assert audit_chain_verify().intact
+
+
+@pytest.mark.django_db
+def test_the_nightly_check_logs_the_head_and_a_break(caplog):
+    from tasks.audit import verify_chain
+
+    events = _events(3)
+    with caplog.at_level("INFO", logger="portal.audit"):
+        assert verify_chain() is True
+    assert f"head 3 {events[-1].hash}" in caplog.text
+    _without_append_only_trigger(
+        "UPDATE audit_auditevent SET object_id = %s WHERE sequence = %s", ["999", 2]
+    )
+    with caplog.at_level("ERROR", logger="portal.audit"):
+        assert verify_chain() is False
+    assert "broken at event 2" in caplog.text
