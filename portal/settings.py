@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "portal.audit.apps.AuditConfig",
     "portal.access.apps.AccessConfig",
     "portal.disclosures.apps.DisclosuresConfig",
+    "portal.policies.apps.PoliciesConfig",
     "requests.apps.RequestsConfig",
 ]
 
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets audit events written by signal receivers name who acted (portal/audit/context.py).
+    "portal.audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out idle or too-long sessions (needs the user and messages), then marks every page
     # of a signed-in person no-store (portal/accounts/middleware.py).
@@ -119,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.city",
+                # The notice of a coming change to the privacy policy, on every page.
+                "portal.policies.context_processors.policy_change",
             ],
         },
     },

@@ -24,4 +24,8 @@ urlpatterns = [
     path("account/profile/", include("portal.profiles.urls")),
     path("", include("portal.postal.urls")),
     path("", include("requests.urls")),
+    path("", include("portal.policies.urls")),
+    path("", include("portal.access.urls")),
+    path("", include("portal.disclosures.urls")),
+    path("", include("portal.audit.urls")),
 ]

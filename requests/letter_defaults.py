@@ -71,3 +71,36 @@ ask a court to review it.</p>
 
 <p>{{ city_name }}<br>Records Access Officer</p>
 """
+
+LEGAL_PROCESS_NOTICE_TITLE = "A subpoena or court order asks the City for your information"
+
+# c. 66A §2(k): the resident must be told in time to ask a court to quash it. The variables are
+# those of portal.disclosures.notices.NOTICE_VARIABLES, not the request letters' ones.
+LEGAL_PROCESS_NOTICE_BODY = """\
+<p>Dear {{ resident_name }},</p>
+
+<p>On {{ served_date|date:"j F Y" }}, {{ city_name }} received {{ kind }} from
+{{ issuer }}{% if issuer_reference %} (reference {{ issuer_reference }}){% endif %}. It asks the
+City to give it information about you.</p>
+
+<h2>What it asks for</h2>
+<p>{{ data_sought|linebreaksbr }}</p>
+
+<h2>What we will do</h2>
+<p>We will not give any of this information before {{ release_not_before|date:"j F Y" }}. This
+gives you time to ask a court to stop it, as the law says (M.G.L. c. 66A §2(k)).</p>
+
+<h2>How to ask a court to stop it</h2>
+<p>You can ask a court to quash (cancel) it, or to limit what it asks for. To do this, file a
+motion to quash with the court named on it, before {{ release_not_before|date:"j F Y" }}. You
+may want to talk to a lawyer. If you cannot pay for one, the court's self-help center or a local
+legal aid office can help.</p>
+<p>If you file a motion, please tell the Records Access Officer straight away, so we do not give
+the information while the court decides.</p>
+
+<h2>Questions</h2>
+<p>Contact the Records Access Officer at {{ rao_email }}{% if rao_phone %} or
+{{ rao_phone }}{% endif %}.</p>
+
+<p>{{ city_name }}<br>Records Access Officer</p>
+"""

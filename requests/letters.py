@@ -74,7 +74,9 @@ for _filter_name in (
     "upper",
     "yesno",
 ):
-    register.filter(_filter_name, getattr(defaultfilters, _filter_name))
+    # The filter as Django's template library registers it (e.g. "linebreaks" is
+    # `linebreaks_filter`, marked safe and autoescape-aware), not a same-named helper.
+    register.filter(_filter_name, defaultfilters.register.filters[_filter_name])
 
 
 class _LetterEngine(Engine):
@@ -180,6 +182,10 @@ def letter_template_for(kind: str) -> Any:
             letter_defaults.WRITTEN_RESPONSE_BODY,
         ),
         LetterKind.DENIAL: (letter_defaults.DENIAL_TITLE, letter_defaults.DENIAL_BODY),
+        LetterKind.LEGAL_PROCESS_NOTICE: (
+            letter_defaults.LEGAL_PROCESS_NOTICE_TITLE,
+            letter_defaults.LEGAL_PROCESS_NOTICE_BODY,
+        ),
     }
     title, body = defaults[LetterKind(kind)]
     template, _created = LetterTemplate.objects.get_or_create(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
 from requests.states import FINISHED_STATUSES, RequestStatus
 
 
@@ -207,6 +208,16 @@ class Request(models.Model):
     denial_exemptions = models.JSONField(_("exemptions cited"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -317,6 +328,16 @@ class RequestMessage(models.Model):
     )
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -349,6 +370,16 @@ class RequestDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -362,8 +393,9 @@ class RequestDocument(models.Model):
 class LetterKind(models.TextChoices):
     WRITTEN_RESPONSE = "written_response", _("Written response (c. 66 §10(b))")
     DENIAL = "denial", _("Denial")
-    LEGAL_PROCESS_NOTICE = "legal_process_notice", _(
-        "Notice of a subpoena or court order (c. 66A §2(k))"
+    LEGAL_PROCESS_NOTICE = (
+        "legal_process_notice",
+        _("Notice of a subpoena or court order (c. 66A §2(k))"),
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from portal.access.scope import is_resident, may_work_requests, visible
 from portal.accounts.models import Role, User
 from requests.models import (
     Department,
@@ -42,19 +43,19 @@ NEXT_DUE_ON = Case(
 
 
 def is_request_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.role in WORKBENCH_ROLES
-    )
+    return may_work_requests(user)
 
 
 # --- Residents ------------------------------------------------------------------------------
 
 
 def resident_requests(*, user: Any) -> QuerySet[Request]:
-    """The requests a resident made. (Representatives' requests join here later.)"""
-    if not getattr(user, "is_authenticated", False):
+    """The requests about the resident (filed by them or by their representative), and those of
+    residents they represent while a grant covering that kind of request is in force. Staff
+    open requests on the workbench only, where the access log and stated purposes apply."""
+    if not is_resident(user):
         return Request.objects.none()
-    return Request.objects.filter(requester=user)
+    return visible(user, Request)
 
 
 def resident_request_list(*, user: Any) -> QuerySet[Request]:
@@ -136,9 +137,10 @@ def request_letters(*, request: Request) -> QuerySet[RequestLetter]:
 
 
 def staff_requests(*, user: Any) -> QuerySet[Request]:
+    """The requests this clerk or the privacy officer may open (ACCESS_CLERKS_SEE)."""
     if not is_request_staff(user):
         return Request.objects.none()
-    return Request.objects.all()
+    return visible(user, Request)
 
 
 def workbench_staff() -> QuerySet[User]:

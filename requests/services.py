@@ -21,9 +21,12 @@ from django.utils.translation import gettext as _
 
 from portal import crypto
 from portal.accounts.models import User
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
 from portal.files.models import DOCUMENT_KINDS, FileKind
 from portal.files.services import stored_file_create
 from portal.identity.selectors import identity_level
+from portal.policies.stamp import policy_version_in_force_id
 from portal.representatives.models import Grant
 from portal.representatives.selectors import active_grant
 from requests import letters
@@ -146,6 +149,8 @@ def request_submit(
         response_due_on=dates.response_due_on,
         final_due_on=dates.final_due_on,
         representation_grant=grant,
+        # Collected when the City received it (a letter a clerk enters later included).
+        policy_version_id=policy_version_in_force_id(received_at),
         created_at=now,
         updated_at=now,
     )
@@ -159,6 +164,22 @@ def request_submit(
         created_at=now,
     )
     requester_notification_schedule(event=filed)
+    audit_record(
+        action="request.filed",
+        category=AuditCategory.RECORD,
+        actor=filed_by or requester,
+        obj=request,
+        details={
+            "kind": kind.value,
+            "channel": channel.value,
+            "delivery": delivery.value,
+            "requester_id": requester.pk,
+            "subject_id": subject.pk,
+            "filed_by_id": filed_by.pk if filed_by else None,
+            "grant_id": grant.pk if grant else None,
+            "department_ids": sorted(department.pk for department in request.departments.all()),
+        },
+    )
 
     needed = kind_needs_level(kind)
     if identity_level(user=requester) < needed:
@@ -206,6 +227,7 @@ def request_assign(*, requests: Sequence[Request], assignee: User | None, actor:
         raise ValidationError(_("Requests can only be assigned to clerks or the privacy officer."))
     now = timezone.now()
     changed = 0
+    assigned = []
     for request in requests:
         updated = (
             Request.objects.filter(pk=request.pk)
@@ -219,6 +241,7 @@ def request_assign(*, requests: Sequence[Request], assignee: User | None, actor:
         if not updated:
             continue
         changed += 1
+        assigned.append(request)
         request.assignee = assignee
         RequestEvent.objects.create(
             request=request,
@@ -231,21 +254,40 @@ def request_assign(*, requests: Sequence[Request], assignee: User | None, actor:
             visible_to_requester=False,
             created_at=now,
         )
+    # After every request row is locked: the audit trail's lock is taken last.
+    for request in assigned:
+        audit_record(
+            action="request.assigned",
+            category=AuditCategory.DECISION,
+            actor=actor,
+            obj=request,
+            fields=["assignee"],
+            details={"assignee_id": assignee.pk if assignee else None},
+        )
     return changed
 
 
+@transaction.atomic
 def request_note_add(*, request: Request, author: User, text: str) -> RequestEvent:
     """An internal note: staff only, never shown to the requester."""
     _require_staff(author)
     if not text.strip():
         raise ValidationError(_("Enter the note."))
-    return RequestEvent.objects.create(
+    note = RequestEvent.objects.create(
         request=request,
         kind=RequestEventKind.NOTE,
         actor=author,
         text=text.strip(),
         visible_to_requester=False,
     )
+    audit_record(
+        action="request.note_added",
+        category=AuditCategory.RECORD,
+        actor=author,
+        obj=request,
+        details={"event_id": note.pk},
+    )
+    return note
 
 
 # --- Correspondence -------------------------------------------------------------------------
@@ -286,6 +328,13 @@ def request_message_send(*, request: Request, author: User, body: str) -> Reques
         message=message,
         visible_to_requester=True,
     )
+    audit_record(
+        action="request.message_sent",
+        category=AuditCategory.RECORD,
+        actor=author,
+        obj=request,
+        details={"message_id": message.pk},
+    )
     requester_notification_schedule(event=event)
     return message
 
@@ -311,7 +360,9 @@ def request_reply(
         author=requester,
         body=body.strip(),
     )
-    _documents_attach(request=request, uploads=uploads, uploaded_by=requester, message=message)
+    documents = _documents_attach(
+        request=request, uploads=uploads, uploaded_by=requester, message=message
+    )
     RequestEvent.objects.create(
         request=request,
         kind=RequestEventKind.MESSAGE_FROM_REQUESTER,
@@ -321,6 +372,18 @@ def request_reply(
     )
     if request.status == RequestStatus.AWAITING_REQUESTER:
         request_clock_resume(request=request, actor=requester, reason="the requester replied")
+    # After the clock moved: the audit trail's lock is held until the transaction ends, so rows
+    # another transaction may hold are locked before it is taken, or the two could deadlock.
+    audit_record(
+        action="request.message_received",
+        category=AuditCategory.RECORD,
+        actor=requester,
+        obj=request,
+        details={
+            "message_id": message.pk,
+            "document_ids": [document.pk for document in documents],
+        },
+    )
     return message
 
 
@@ -335,20 +398,30 @@ def request_information_ask(*, request: Request, actor: User, question: str) -> 
     if not question.strip():
         raise ValidationError(_("Enter what you need from the requester."))
     now = timezone.now()
-    RequestMessage.objects.create(
+    message = RequestMessage.objects.create(
         request=request,
         direction=MessageDirection.TO_REQUESTER,
         author=actor,
         body=question.strip(),
         created_at=now,
     )
-    return request_transition(
+    paused_from = request.status
+    event = request_transition(
         request=request,
         to=RequestStatus.AWAITING_REQUESTER,
         actor=actor,
         reason=question.strip(),
-        changes={"paused_at": now, "paused_from_status": request.status},
+        changes={"paused_at": now, "paused_from_status": paused_from},
     )
+    audit_record(
+        action="request.clock_paused",
+        category=AuditCategory.STATE_CHANGE,
+        actor=actor,
+        obj=request,
+        fields=["paused_at", "paused_from_status"],
+        details={"message_id": message.pk, "paused_from_status": str(paused_from)},
+    )
+    return event
 
 
 @transaction.atomic
@@ -387,7 +460,7 @@ def request_clock_resume(*, request: Request, actor: User, reason: str = "") -> 
     ) >= kind_needs_level(request.kind):
         # The requester proved who they are while we waited: no reason to wait for it again.
         target = RequestStatus.GATHERING
-    return request_transition(
+    event = request_transition(
         request=request,
         to=target,
         actor=actor,
@@ -395,6 +468,20 @@ def request_clock_resume(*, request: Request, actor: User, reason: str = "") -> 
         changes=changes,
         event_details={"paused_on": paused_on.isoformat(), "resumed_on": resumed_on.isoformat()},
     )
+    audit_record(
+        action="request.clock_resumed",
+        category=AuditCategory.STATE_CHANGE,
+        actor=actor,
+        obj=request,
+        fields=changes,
+        details={
+            "paused_on": paused_on.isoformat(),
+            "resumed_on": resumed_on.isoformat(),
+            "paused_business_days": changes["paused_business_days"],
+            "final_due_on": changes["final_due_on"].isoformat(),
+        },
+    )
+    return event
 
 
 def extension_latest_allowed(*, request: Request) -> date | None:
@@ -454,6 +541,23 @@ def request_extend(*, request: Request, actor: User, new_due_on: date, reason: s
         visible_to_requester=True,
         created_at=now,
     )
+    audit_record(
+        action="request.extended",
+        category=AuditCategory.DECISION,
+        actor=actor,
+        obj=request,
+        fields=[
+            "final_due_on",
+            "due_before_extension",
+            "extended_at",
+            "extended_by",
+            "extension_reason",
+        ],
+        details={
+            "old_due_on": request.final_due_on.isoformat(),
+            "new_due_on": new_due_on.isoformat(),
+        },
+    )
     request.due_before_extension = request.final_due_on
     request.final_due_on = new_due_on
     request.extended_at = now
@@ -498,6 +602,14 @@ def request_deny(
         changes={"denial_reason": reason.strip(), "denial_exemptions": list(exemptions)},
         event_details={"exemptions": list(exemptions)},
     )
+    audit_record(
+        action="request.denied",
+        category=AuditCategory.DECISION,
+        actor=actor,
+        obj=request,
+        fields=["denial_reason", "denial_exemptions"],
+        details={"exemptions": list(exemptions), "event_id": event.pk},
+    )
     request_letter_send(
         request=request,
         kind=LetterKind.DENIAL,
@@ -511,13 +623,23 @@ def request_deny(
     return event
 
 
+@transaction.atomic
 def request_close(*, request: Request, actor: User, reason: str) -> RequestEvent:
     _require_staff(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Enter why the request is closed.")})
-    return request_transition(
+    from_status = request.status
+    event = request_transition(
         request=request, to=RequestStatus.CLOSED, actor=actor, reason=reason.strip()
     )
+    audit_record(
+        action="request.closed",
+        category=AuditCategory.DECISION,
+        actor=actor,
+        obj=request,
+        details={"from_status": str(from_status), "event_id": event.pk},
+    )
+    return event
 
 
 def request_withdraw(*, request: Request, actor: User, reason: str = "") -> RequestEvent:
@@ -582,6 +704,13 @@ def request_letter_send(
         details={"title": template.title, "quiet": quiet},
         visible_to_requester=True,
         created_at=now,
+    )
+    audit_record(
+        action="request.letter_sent",
+        category=AuditCategory.RECORD,
+        actor=actor,
+        obj=request,
+        details={"letter_kind": str(kind), "letter_id": letter.pk, "quiet": quiet},
     )
     requester_notification_schedule(event=event)
     return letter

@@ -135,6 +135,8 @@ def request_transition(
     with the status (the clock, the denial's reasons); the same update writes them, so a move and
     its consequences are never seen apart. Returns the history row.
     """
+    from portal.audit.models import AuditCategory
+    from portal.audit.services import audit_record
     from requests.models import Request, RequestEvent, RequestEventKind
     from requests.notifications import requester_notification_schedule
 
@@ -163,6 +165,14 @@ def request_transition(
             details=event_details or {},
             visible_to_requester=True,
             created_at=now,
+        )
+        audit_record(
+            action="request.status_changed",
+            category=AuditCategory.STATE_CHANGE,
+            actor=actor,
+            obj=request,
+            fields=["status", *changes],
+            details={"from_status": str(source), "to_status": str(target), "event_id": event.pk},
         )
         requester_notification_schedule(event=event)
     for name, value in fields.items():

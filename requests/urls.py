@@ -3,6 +3,7 @@ under /staff/requests/."""
 
 from django.urls import path, register_converter
 
+from portal.access.purpose_views import staff_purpose
 from requests.views import resident, staff
 
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("staff/requests/assign/", staff.bulk_assign, name="bulk_assign"),
     path("staff/requests/new/", staff.file_for_resident, name="staff_new"),
     path("staff/requests/<number:number>/", staff.detail, name="staff_detail"),
+    path("staff/requests/<number:number>/purpose/", staff_purpose, name="staff_purpose"),
     path("staff/requests/<number:number>/assign/", staff.assign, name="staff_assign"),
     path("staff/requests/<number:number>/messages/", staff.messages_page, name="staff_messages"),
     path("staff/requests/<number:number>/history/", staff.history, name="staff_history"),

@@ -12,5 +12,7 @@ TASK_MODULES = (
     "tasks.representatives",
     "tasks.notifications",
     "tasks.deadlines",
+    "tasks.policies",
+    "tasks.disclosures",
     "tasks.audit",
 )

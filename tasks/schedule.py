@@ -34,4 +34,11 @@ BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # Every 15 minutes: emails about a new privacy policy version not yet sent (a lost broker
+    # message, a worker stopped mid-batch) are queued again; each resident still gets one.
+    "renudge-policy-notices": {
+        "task": "tasks.policies.renudge_policy_notices",
+        "schedule": 900.0,
+        "options": {"expires": 840},
+    },
 }

@@ -84,6 +84,11 @@ def may_review_flagged_access(user: Any) -> bool:
     return _role(user) in FLAG_REVIEWERS
 
 
+def may_manage_privacy_policy(user: Any) -> bool:
+    """Drafting and publishing versions of the privacy policy: the privacy officer alone."""
+    return _role(user) == Role.PRIVACY_OFFICER
+
+
 def steward_department_ids(user: Any) -> list[int]:
     if _role(user) != Role.STEWARD:
         return []
@@ -247,13 +252,36 @@ scope_for("disclosures.LegalProcess")(
 
 @scope_for("access.AccessLogEntry")
 def _access_log(user: Any) -> QuerySet:
-    """Residents read their own log; the privacy officer and auditors read all of it."""
+    """Residents read their own log, and that of a resident they represent under a grant in
+    force that covers `access_log`; the privacy officer and auditors read all of it."""
     AccessLogEntry = _model("access.AccessLogEntry")
     if may_read_audit(user):
         return AccessLogEntry.objects.all()
     if is_resident(user):
-        return AccessLogEntry.objects.filter(subject=user)
+        from portal.representatives.models import Grant
+
+        # The scope is a JSON list; SQLite cannot search inside one, so it is read here.
+        grants = (
+            Grant.objects.active(on=timezone.localdate())
+            .filter(representative=user, resident__isnull=False)
+            .values_list("resident_id", "scope")
+        )
+        represented = [resident for resident, scope in grants if "access_log" in (scope or [])]
+        return AccessLogEntry.objects.filter(Q(subject=user) | Q(subject_id__in=represented))
     return AccessLogEntry.objects.none()
 
 
 scope_for("audit.AuditEvent")(_staff_only("audit.AuditEvent", may_read_audit))
+
+
+# --- The privacy policy ---------------------------------------------------------------------
+
+
+@scope_for("policies.PolicyVersion")
+def _policy_versions(user: Any) -> QuerySet:
+    """Published versions are public, for everyone, signed in or not; drafts are the privacy
+    officer's alone."""
+    PolicyVersion = _model("policies.PolicyVersion")
+    if may_manage_privacy_policy(user):
+        return PolicyVersion.objects.all()
+    return PolicyVersion.objects.filter(number__isnull=False)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from portal.accounts import safeguards
 from portal.accounts.models import SafeguardsAcknowledgment, User
 from portal.accounts.session_timeout import now_timestamp, session_expiry
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
 
 
 @transaction.atomic
@@ -17,11 +19,19 @@ def safeguards_acknowledge(*, user: User) -> SafeguardsAcknowledgment:
     """Record that `user` confirmed the safeguards text now in force; once per version."""
     if not user.is_portal_staff:
         raise ValueError("Only staff acknowledge the safeguards.")
-    acknowledgment, _created = SafeguardsAcknowledgment.objects.get_or_create(
+    acknowledgment, created = SafeguardsAcknowledgment.objects.get_or_create(
         user=user,
         version=safeguards.SAFEGUARDS_VERSION,
         defaults={"acknowledged_at": timezone.now()},
     )
+    if created:
+        audit_record(
+            action="accounts.safeguards_acknowledged",
+            category=AuditCategory.RECORD,
+            actor=user,
+            obj=acknowledgment,
+            details={"user_id": user.pk, "version": acknowledgment.version},
+        )
     return acknowledgment
 
 

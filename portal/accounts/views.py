@@ -17,6 +17,7 @@ from portal.accounts.selectors import (
 )
 from portal.accounts.services import safeguards_acknowledge, user_sessions_end_expired
 from portal.accounts.session_timeout import now_timestamp, session_seconds_left
+from portal.accounts.staff_links import staff_links
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
@@ -29,7 +30,9 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str
 
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/home.html", staff_overview(user=request.user))
+    context = staff_overview(user=request.user)
+    context["links"] = staff_links(user=request.user)
+    return render(request, "staff/home.html", context)
 
 
 @staff_required

@@ -14,10 +14,12 @@ from django.db import transaction
 from portal.accounts.models import Role, User
 from portal.demo.accounts import DemoAccount, DemoLogin, demo_accounts_ensure
 from portal.demo.departments import DEMO_DEPARTMENTS
+from portal.demo.disclosures import demo_disclosures_ensure
 from portal.demo.model import Address, Person
 from portal.demo.population import generate_population
 from portal.demo.sources import demo_sources_ensure
 from portal.demo.stores import read_manifest, stores_are_current, write_stores
+from portal.policies.stamp import policy_version_lookup, stamp
 from portal.profiles.models import AddressKind, Profile, ProfileAddress
 from portal.webforms.models import FormSubmission
 from requests.models import Department
@@ -49,6 +51,7 @@ def demo_setup(
     demo_people = demo_residents_choose(people)
     logins = demo_accounts_ensure(residents=demo_resident_accounts(demo_people))
     demo_profiles_fill(demo_people)
+    demo_disclosures_ensure(people=demo_people)
     return DemoSetupResult(
         rebuilt=rebuilt,
         residents=len(people),
@@ -104,6 +107,7 @@ def demo_profiles_fill(people: list[Person]) -> None:
         profile.name_suffix = person.suffix
         profile.date_of_birth = person.date_of_birth
         profile.phone = person.phone
+        stamp(profile)
         profile.save()
         profile.addresses.all().delete()
         ProfileAddress.objects.create(
@@ -142,6 +146,8 @@ def _load_form_submissions(directory: Path, *, replace: bool) -> int:
         return FormSubmission.objects.count()
     rows = json.loads((directory / "portal_webforms.json").read_text())
     FormSubmission.objects.all().delete()
+    # Each submission is under the policy in force the day it was sent (one query for them all).
+    version_at = policy_version_lookup()
     FormSubmission.objects.bulk_create(
         FormSubmission(
             form_name=row["form_name"],
@@ -151,6 +157,7 @@ def _load_form_submissions(directory: Path, *, replace: bool) -> int:
             phone=row.get("phone", ""),
             message=row.get("message", ""),
             answers=row.get("answers") or {},
+            policy_version_id=version_at(datetime.fromisoformat(row["submitted_at"])),
         )
         for row in rows
     )

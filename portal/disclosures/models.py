@@ -26,6 +26,11 @@ class LegalProcessKind(models.TextChoices):
     OTHER = "other", _("Other compulsory legal process")
 
 
+class WithdrawalKind(models.TextChoices):
+    QUASHED = "quashed", _("A court quashed it")
+    WITHDRAWN = "withdrawn", _("The issuer withdrew it")
+
+
 class LegalProcess(models.Model):
     """A subpoena or order served on the City for a resident's data. Nothing it seeks is released
     until the resident was notified and the notice period passed, or a court order dispensing
@@ -49,6 +54,10 @@ class LegalProcess(models.Model):
         _("notice period in business days")
     )
     notice_sent_at = models.DateTimeField(_("resident notified"), null=True, blank=True)
+    # The letter's HTML, encrypted: the version staff read on the page (the PDF is its twin).
+    notice_html_encrypted = models.BinaryField(null=True, blank=True, editable=False)
+    # Set by the worker once the email went out, so a retried task never sends it twice.
+    notice_emailed_at = models.DateTimeField(_("notice emailed"), null=True, blank=True)
     notice_letter = models.OneToOneField(
         "files.StoredFile",
         on_delete=models.PROTECT,
@@ -81,6 +90,16 @@ class LegalProcess(models.Model):
     )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn or quashed"), null=True, blank=True)
+    withdrawal_kind = models.CharField(
+        _("how it ended"), max_length=20, choices=WithdrawalKind.choices, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

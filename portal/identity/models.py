@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
 from portal.profiles.models import IdentifierKind
 
 
@@ -127,6 +128,16 @@ class AccountKnowledgeAttempt(models.Model):
     )
     error_message = models.TextField(_("what went wrong with the check"), blank=True)
     created_at = models.DateTimeField(_("tried"), default=timezone.now)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     resident_identifier = models.ForeignKey(
         "profiles.ResidentIdentifier",
@@ -195,6 +206,16 @@ class IdentityDocument(models.Model):
         _("state"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
     submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

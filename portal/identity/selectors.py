@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from portal.access.scope import may_review_identity
 from portal.accounts.models import Role, User
 from portal.identity.matching import PersonName
 from portal.identity.models import (
@@ -46,9 +47,7 @@ def identity_level(*, user: object) -> IdentityLevel:
 
 
 def identity_staff_may_act(*, user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        getattr(user, "role", None) in IDENTITY_STAFF_ROLES
-    )
+    return may_review_identity(user)
 
 
 def profile_name(*, user: User) -> PersonName | None:

@@ -14,6 +14,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
 from portal.files.models import IMAGE_KINDS
 from portal.files.services import (
     stored_file_create,
@@ -45,6 +47,7 @@ from portal.identity.selectors import (
     identity_staff_may_act,
     profile_name,
 )
+from portal.policies.stamp import stamp
 from portal.profiles.models import Profile, ResidentIdentifier
 from tasks.connectors.base import ConnectorError
 from tasks.connectors.registry import connector_for
@@ -98,6 +101,14 @@ def identity_verification_record(
         user=user, level=level, method=method, evidence=evidence, verified_by=verified_by
     )
     _release_identity_holds(user)
+    # After the requests it released are locked: the audit trail's lock is taken last.
+    audit_record(
+        action="identity.verification_granted",
+        category=AuditCategory.DECISION,
+        actor=verified_by,
+        obj=verification,
+        details={"user_id": user.pk, "level": int(level), "method": str(method)},
+    )
     return verification
 
 
@@ -129,6 +140,14 @@ def identity_verification_revoke(
     locked.revoked_by = revoked_by
     locked.revoke_reason = reason
     locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        action="identity.verification_withdrawn",
+        category=AuditCategory.DECISION,
+        actor=revoked_by,
+        obj=locked,
+        fields=["revoked_at", "revoked_by", "revoke_reason"],
+        details={"user_id": locked.user_id, "level": int(locked.level), "method": locked.method},
+    )
     return locked
 
 
@@ -157,7 +176,17 @@ def profile_name_set(*, user: User, name: PersonName) -> Profile:
             "legal_last_name",
             "name_suffix",
             "updated_at",
+            # Collected again: under the privacy policy in force today.
+            stamp(profile),
         ]
+    )
+    audit_record(
+        action="profile.changed",
+        category=AuditCategory.RECORD,
+        actor=user,
+        obj=profile,
+        fields=["legal_first_name", "legal_middle_name", "legal_last_name", "name_suffix"],
+        details={"user_id": user.pk},
     )
     return profile
 
@@ -209,6 +238,13 @@ def account_knowledge_attempt_start(
         amount_cents=amount_cents,
         source=source,
     )
+    audit_record(
+        action="identity.account_check_started",
+        category=AuditCategory.RECORD,
+        actor=user,
+        obj=attempt,
+        details={"identifier_kind": identifier_kind, "source_id": source.pk},
+    )
     account_knowledge_check_enqueue(attempt_id=attempt.pk)
     return attempt
 
@@ -245,6 +281,29 @@ def _finish(attempt: AccountKnowledgeAttempt, status: str, **changes: Any) -> No
     attempt.save(
         update_fields=["status", "checked_at", "identifier", "amount_cents", *changes.keys()]
     )
+    audit_record(
+        action="identity.account_check_finished",
+        category=AuditCategory.DECISION,
+        obj=attempt,
+        fields=["status", "checked_at", "identifier", "amount_cents", *changes.keys()],
+        details={
+            "user_id": attempt.user_id,
+            "status": str(status),
+            "failure_reason": str(changes.get("failure_reason", "")),
+        },
+    )
+    if status == AttemptStatus.FAILED:
+        until = account_knowledge_locked_until(
+            user=attempt.user, identifier_digest=attempt.identifier_digest
+        )
+        if until is not None:
+            # This failure was the last one allowed: the account or the number is now locked.
+            audit_record(
+                action="identity.account_check_locked",
+                category=AuditCategory.SECURITY,
+                obj=attempt,
+                details={"user_id": attempt.user_id, "locked_until": until.isoformat()},
+            )
 
 
 def _bill_failure(
@@ -339,6 +398,7 @@ def document_last4_clean(value: str) -> str:
     return cleaned
 
 
+@transaction.atomic
 def identity_in_person_record(
     *, user: User, verified_by: User, document_type: str, number_last4: str
 ) -> IdentityVerification:
@@ -347,7 +407,7 @@ def identity_in_person_record(
     _require_other_person(verified_by, user)
     if document_type not in DocumentType.values:
         raise IdentityError(_("Choose the kind of ID."), code="document_type")
-    return identity_verification_record(
+    verification = identity_verification_record(
         user=user,
         level=IdentityLevel.ATTENDED,
         method=VerificationMethod.IN_PERSON_ID,
@@ -357,6 +417,19 @@ def identity_in_person_record(
         },
         verified_by=verified_by,
     )
+    audit_record(
+        action="identity.in_person_checked",
+        category=AuditCategory.DECISION,
+        actor=verified_by,
+        object_type="accounts.user",
+        object_id=user.pk,
+        details={
+            "user_id": user.pk,
+            "document_type": document_type,
+            "verification_id": verification.pk,
+        },
+    )
+    return verification
 
 
 # --- Level 3 by an uploaded photo ID --------------------------------------------------------
@@ -409,6 +482,14 @@ def identity_document_submit(
         stored=document.stored_file,
         purge_after=now + timedelta(days=settings.IDENTITY_DOCUMENT_UNREVIEWED_DAYS),
     )
+    audit_record(
+        action="identity.document_submitted",
+        category=AuditCategory.STATE_CHANGE,
+        actor=document.user,
+        obj=document,
+        fields=["status", "submitted_at"],
+        details={"user_id": document.user_id, "document_type": document.document_type},
+    )
     return document
 
 
@@ -453,6 +534,18 @@ def identity_document_decide(
     stored_file_schedule_purge(
         stored=locked.stored_file,
         purge_after=now + timedelta(days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS),
+    )
+    audit_record(
+        action="identity.document_approved" if approve else "identity.document_refused",
+        category=AuditCategory.DECISION,
+        actor=decided_by,
+        obj=locked,
+        fields=["status", "decided_at", "decided_by", "refuse_reason", "verification"],
+        details={
+            "user_id": locked.user_id,
+            "document_type": locked.document_type,
+            "verification_id": locked.verification_id,
+        },
     )
     from tasks.identity import document_decision_notify
 
@@ -524,9 +617,17 @@ def identity_override_request(
         )
     if identity_level(user=user) >= level:
         raise IdentityError(_("This account already has that level."), code="has_level")
-    return IdentityOverride.objects.create(
+    override = IdentityOverride.objects.create(
         user=user, level=level, reason=reason, requested_by=requested_by
     )
+    audit_record(
+        action="identity.override_requested",
+        category=AuditCategory.RECORD,
+        actor=requested_by,
+        obj=override,
+        details={"user_id": user.pk, "level": int(level)},
+    )
+    return override
 
 
 @transaction.atomic
@@ -565,5 +666,18 @@ def identity_override_decide(
     locked.decision_reason = "" if approve else reason
     locked.save(
         update_fields=["status", "decided_by", "decided_at", "decision_reason", "verification"]
+    )
+    audit_record(
+        action="identity.override_approved" if approve else "identity.override_refused",
+        category=AuditCategory.DECISION,
+        actor=decided_by,
+        obj=locked,
+        fields=["status", "decided_by", "decided_at", "decision_reason", "verification"],
+        details={
+            "user_id": locked.user_id,
+            "level": int(locked.level),
+            "requested_by_id": locked.requested_by_id,
+            "verification_id": locked.verification_id,
+        },
     )
     return locked

@@ -17,7 +17,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.accounts.models import Role, User
+from portal.access.models import AccessAction
+from portal.access.scope import visible
+from portal.access.services import access_record
+from portal.accounts.models import User
 from portal.files.services import stored_file_read
 from portal.identity import selectors, services
 from portal.identity.forms import (
@@ -60,10 +63,8 @@ def identity_staff_only(view: View) -> View:
     return wrapped
 
 
-def _resident(pk: int) -> User:
-    return get_object_or_404(
-        User.objects.select_related("profile"), pk=pk, role=Role.RESIDENT, is_active=True
-    )
+def _resident(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(visible(request.user, User).select_related("profile"), pk=pk)
 
 
 def _confirming(request: HttpRequest) -> bool:
@@ -98,7 +99,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @identity_staff_only
 @require_GET
 def staff_resident(request: HttpRequest, pk: int) -> HttpResponse:
-    resident = _resident(pk)
+    resident = _resident(request, pk)
+    access_record(actor=request.user, subject=resident, item="identity_record", obj=resident)
     return render(
         request,
         "identity/staff/resident.html",
@@ -120,7 +122,7 @@ def staff_resident(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_in_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a government photo ID checked at the counter: level 3."""
-    resident = _resident(pk)
+    resident = _resident(request, pk)
     form = InPersonCheckForm(_posted(request))
     context = {"resident": resident, "name": selectors.profile_name(user=resident)}
     if request.method == "POST" and form.is_valid():
@@ -162,11 +164,9 @@ def staff_documents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _document(pk: int) -> IdentityDocument:
+def _document(request: HttpRequest, pk: int) -> IdentityDocument:
     return get_object_or_404(
-        IdentityDocument.objects.select_related("user", "stored_file", "decided_by").exclude(
-            status=DocumentStatus.DRAFT
-        ),
+        visible(request.user, IdentityDocument).select_related("user", "stored_file", "decided_by"),
         pk=pk,
     )
 
@@ -175,7 +175,7 @@ def _document(pk: int) -> IdentityDocument:
 @require_http_methods(["GET", "POST"])
 def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
     """Look at an uploaded photo ID beside the profile's name, and accept or refuse it."""
-    document = _document(pk)
+    document = _document(request, pk)
     form = DocumentDecisionForm(_posted(request))
     context = {
         "document": document,
@@ -204,6 +204,7 @@ def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("The photo ID is accepted. The account is at level 3."),
             )
             return redirect("identity:staff_documents")
+    access_record(actor=request.user, subject=document.user, item="identity_document", obj=document)
     return render(request, "identity/staff/document.html", {**context, "form": form})
 
 
@@ -211,11 +212,18 @@ def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_document_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The image itself, decrypted for this response only; never cached, never a public URL."""
-    document = _document(pk)
+    document = _document(request, pk)
     try:
         data = stored_file_read(document.stored_file)
     except FileNotFoundError:
         raise Http404 from None
+    access_record(
+        actor=request.user,
+        subject=document.user,
+        item="identity_document_image",
+        obj=document,
+        action=AccessAction.VIEW,
+    )
     response = HttpResponse(data, content_type=document.stored_file.content_type)
     response["Content-Disposition"] = "inline"
     add_never_cache_headers(response)
@@ -240,7 +248,7 @@ def staff_overrides(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_override_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a level without evidence; a second staff member must approve it."""
-    resident = _resident(pk)
+    resident = _resident(request, pk)
     form = OverrideRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,7 +277,10 @@ def staff_override_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_override(request: HttpRequest, pk: int) -> HttpResponse:
     override = get_object_or_404(
-        IdentityOverride.objects.select_related("user", "requested_by", "decided_by"), pk=pk
+        visible(request.user, IdentityOverride).select_related(
+            "user", "requested_by", "decided_by"
+        ),
+        pk=pk,
     )
     may_decide = (
         override.status == OverrideStatus.PENDING
@@ -299,6 +310,7 @@ def staff_override(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your decision on the override is recorded."))
             return redirect("identity:staff_overrides")
+    access_record(actor=request.user, subject=override.user, item="identity_override", obj=override)
     return render(request, "identity/staff/override.html", {**context, "form": form})
 
 
@@ -307,9 +319,9 @@ def staff_override(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a verification, with a reason; the record of it stays."""
     verification = get_object_or_404(
-        IdentityVerification.objects.select_related("user", "verified_by").filter(
-            revoked_at__isnull=True
-        ),
+        visible(request.user, IdentityVerification)
+        .select_related("user", "verified_by")
+        .filter(revoked_at__isnull=True),
         pk=pk,
     )
     form = VerificationRevokeForm(_posted(request))

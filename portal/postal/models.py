@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
+
 
 class MailedCodeStatus(models.TextChoices):
     """Where one request for a code by post stands. Only portal.postal.services changes it."""
@@ -134,6 +136,16 @@ class MailedCode(models.Model):
     )
     wrong_entries = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
     used_at = models.DateTimeField(_("code used"), null=True, blank=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

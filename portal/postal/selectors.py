@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portal.access.scope import may_manage_mailed_codes, visible
 from portal.accounts.models import Role
 from portal.postal.models import MailedCode, MailedCodeStatus, PrintBatch
 
@@ -119,7 +120,7 @@ def mailed_code_waiting_for_entry(*, user: Any, today: dt.date | None = None) ->
 
 
 def postal_staff_may_manage(*, user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role in POSTAL_STAFF_ROLES)
+    return may_manage_mailed_codes(user)
 
 
 def _staff_only(user: Any) -> None:
@@ -158,7 +159,8 @@ def mailed_codes_for_review(*, user: Any, now: dt.datetime | None = None) -> Que
 def mailed_code_for_staff(*, user: Any, pk: object) -> MailedCode:
     _staff_only(user)
     mailed_code = (
-        MailedCode.objects.select_related("user", "decided_by", "batch")
+        visible(user, MailedCode)
+        .select_related("user", "decided_by", "batch")
         .prefetch_related("candidates")
         .filter(pk=pk)
         .first()
@@ -179,7 +181,7 @@ def print_batches_recent(*, user: Any, limit: int = 20) -> QuerySet[PrintBatch]:
 
 def print_batch_for_staff(*, user: Any, pk: object) -> PrintBatch:
     _staff_only(user)
-    batch = PrintBatch.objects.select_related("created_by", "pdf").filter(pk=pk).first()
+    batch = visible(user, PrintBatch).select_related("created_by", "pdf").filter(pk=pk).first()
     if batch is None:
         raise Http404("no such batch")
     return batch

@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
 from portal.files.models import FileKind
 from portal.files.services import stored_file_create, stored_file_read, stored_file_schedule_purge
 from portal.identity.models import IdentityLevel, VerificationMethod
 from portal.identity.selectors import identity_level
 from portal.identity.services import identity_verification_record
+from portal.policies.stamp import stamp
 from portal.postal.codes import (
     code_display,
     code_generate,
@@ -112,6 +115,13 @@ def mailed_code_request(*, user: Any) -> MailedCode:
         suffix=details.suffix,
         date_of_birth=details.date_of_birth,  # is_complete: never None here
     )
+    audit_record(
+        action="postal.code_requested",
+        category=AuditCategory.RECORD,
+        actor=user,
+        obj=mailed_code,
+        details={"user_id": user.pk},
+    )
     _enqueue_lookup(mailed_code)
     return mailed_code
 
@@ -187,6 +197,17 @@ def _lookup_outcome_record(*, mailed_code_id: str, outcome: LookupOutcome) -> Ma
         else:
             mailed_code.review_reason = ReviewReason.NO_MATCH
     mailed_code.save()
+    audit_record(
+        action="postal.address_looked_up",
+        category=AuditCategory.STATE_CHANGE,
+        obj=mailed_code,
+        details={
+            "user_id": mailed_code.user_id,
+            "to_status": str(mailed_code.status),
+            "review_reason": str(mailed_code.review_reason),
+            "candidates": len(outcome.persons) if not outcome.error else 0,
+        },
+    )
     return mailed_code
 
 
@@ -271,7 +292,25 @@ def mailed_code_give_address(
     locked.typed_postal_code = postal_code.strip()[:10]
     locked.typed_at = timezone.now()
     locked.review_reason = ReviewReason.TYPED_ADDRESS
+    # The address is collected now: under the privacy policy in force today.
+    stamp(locked)
     locked.save()
+    audit_record(
+        action="postal.address_given",
+        category=AuditCategory.RECORD,
+        actor=user,
+        obj=locked,
+        fields=[
+            "typed_line1",
+            "typed_line2",
+            "typed_city",
+            "typed_state",
+            "typed_postal_code",
+            "typed_at",
+            "review_reason",
+        ],
+        details={"user_id": locked.user_id},
+    )
     return locked
 
 
@@ -309,6 +348,21 @@ def _decision_record(locked: MailedCode, *, clerk: Any, reason: str) -> None:
     locked.decision_reason = reason
 
 
+def _decision_audit(locked: MailedCode, *, action: str, clerk: Any) -> None:
+    audit_record(
+        action=action,
+        category=AuditCategory.DECISION,
+        actor=clerk,
+        obj=locked,
+        fields=["status", "decided_by", "decided_at", "decision_reason"],
+        details={
+            "user_id": locked.user_id,
+            "to_status": str(locked.status),
+            "address_origin": str(locked.address_origin),
+        },
+    )
+
+
 @transaction.atomic
 def mailed_code_use_candidate(
     *, mailed_code: MailedCode, candidate_id: int, clerk: Any, reason: str
@@ -337,6 +391,7 @@ def mailed_code_use_candidate(
     _decision_record(locked, clerk=clerk, reason=reason)
     locked.status = MailedCodeStatus.READY
     locked.save()
+    _decision_audit(locked, action="postal.record_chosen", clerk=clerk)
     return locked
 
 
@@ -367,6 +422,7 @@ def mailed_code_approve_typed_address(
     _decision_record(locked, clerk=clerk, reason=reason)
     locked.status = MailedCodeStatus.READY
     locked.save()
+    _decision_audit(locked, action="postal.address_approved", clerk=clerk)
     return locked
 
 
@@ -382,6 +438,7 @@ def mailed_code_refuse(*, mailed_code: MailedCode, clerk: Any, reason: str) -> M
     _decision_record(locked, clerk=clerk, reason=reason)
     locked.status = MailedCodeStatus.REFUSED
     locked.save()
+    _decision_audit(locked, action="postal.address_refused", clerk=clerk)
     return locked
 
 
@@ -395,6 +452,14 @@ def mailed_code_look_again(*, mailed_code: MailedCode, clerk: Any) -> MailedCode
     )
     locked.status = MailedCodeStatus.FINDING
     locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="postal.lookup_repeated",
+        category=AuditCategory.DECISION,
+        actor=clerk,
+        obj=locked,
+        fields=["status"],
+        details={"user_id": locked.user_id, "to_status": str(locked.status)},
+    )
     _enqueue_lookup(locked)
     return locked
 
@@ -485,6 +550,18 @@ def print_batch_create(*, clerk: Any, enter_url: str) -> PrintBatch:
             "updated_at",
         ],
     )
+    audit_record(
+        action="postal.batch_printed",
+        category=AuditCategory.RECORD,
+        actor=clerk,
+        obj=batch,
+        details={
+            "letter_count": len(letters),
+            "mailed_code_ids": [str(letter.id) for letter in letters],
+            "mailed_on": mailed_on.isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+    )
     return batch
 
 
@@ -499,7 +576,14 @@ def print_batch_download(*, batch: PrintBatch, clerk: Any) -> bytes:
             _("This batch's file was deleted because all its codes have expired."),
             code="purged",
         ) from None
-    PrintBatchDownload.objects.create(batch=batch, downloaded_by=clerk)
+    download = PrintBatchDownload.objects.create(batch=batch, downloaded_by=clerk)
+    audit_record(
+        action="postal.batch_downloaded",
+        category=AuditCategory.RECORD,
+        actor=clerk,
+        obj=batch,
+        details={"download_id": download.pk, "letter_count": batch.letter_count},
+    )
     return data
 
 
@@ -541,6 +625,14 @@ def mailed_code_enter(*, user: Any, code: str) -> CodeEntry:
     if letter.valid_until is None or letter.valid_until < timezone.localdate():
         letter.status = MailedCodeStatus.EXPIRED
         letter.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action="postal.code_expired",
+            category=AuditCategory.STATE_CHANGE,
+            actor=user,
+            obj=letter,
+            fields=["status"],
+            details={"user_id": letter.user_id},
+        )
         return CodeEntry(EntryOutcome.EXPIRED, mailed_code=letter)
     code = code_normalise(code)
     if code_is_well_formed(code) and code_matches(
@@ -564,11 +656,31 @@ def mailed_code_enter(*, user: Any, code: str) -> CodeEntry:
             if letter.address_origin == AddressOrigin.APPROVED_TYPED
             else None,
         )
+        audit_record(
+            action="postal.code_verified",
+            category=AuditCategory.SECURITY,
+            actor=user,
+            obj=letter,
+            fields=["status", "used_at"],
+            details={"user_id": letter.user_id},
+        )
         return CodeEntry(EntryOutcome.VERIFIED, mailed_code=letter)
     letter.wrong_entries += 1
     tries_left = max(settings.POSTAL_MAX_WRONG_CODES - letter.wrong_entries, 0)
     if tries_left == 0:
         letter.status = MailedCodeStatus.VOID
     letter.save(update_fields=["wrong_entries", "status", "updated_at"])
+    audit_record(
+        action="postal.code_locked" if tries_left == 0 else "postal.code_failed",
+        category=AuditCategory.SECURITY,
+        actor=user,
+        obj=letter,
+        fields=["wrong_entries", "status"] if tries_left == 0 else ["wrong_entries"],
+        details={
+            "user_id": letter.user_id,
+            "wrong_entries": letter.wrong_entries,
+            "tries_left": tries_left,
+        },
+    )
     outcome = EntryOutcome.VOID if tries_left == 0 else EntryOutcome.WRONG
     return CodeEntry(outcome, mailed_code=letter, tries_left=tries_left)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from portal.access.models import AccessAction
+from portal.access.services import access_record, access_record_many
 from portal.postal.forms import Decision, ReviewForm
 from portal.postal.models import MailedCodeStatus
 from portal.postal.selectors import (
@@ -97,12 +99,20 @@ def staff_batch_create(request: HttpRequest) -> HttpResponse:
 @postal_staff_required
 def staff_batch_detail(request: HttpRequest, pk: object) -> HttpResponse:
     batch = print_batch_for_staff(user=request.user, pk=pk)
+    letters = list(batch.letters.select_related("user").order_by("created_at"))
+    # One entry in each resident's log: the page lists their name and address.
+    access_record_many(
+        actor=request.user,
+        subjects=[letter.user for letter in letters],
+        item="mailed_code_batch",
+        obj=batch,
+    )
     return render(
         request,
         "postal/staff_batch_detail.html",
         {
             "batch": batch,
-            "letters": list(batch.letters.select_related("user").order_by("created_at")),
+            "letters": letters,
             "downloads": list(batch.downloads.select_related("downloaded_by")),
             "back_url": reverse("postal:staff_batches"),
         },
@@ -117,6 +127,13 @@ def staff_batch_download(request: HttpRequest, pk: object) -> HttpResponse:
     except PostalError as error:
         messages.error(request, error.message)
         return redirect("postal:staff_batch_detail", pk=batch.pk)
+    access_record_many(
+        actor=request.user,
+        subjects=[letter.user for letter in batch.letters.select_related("user")],
+        item="mailed_code_batch",
+        action=AccessAction.DOWNLOAD,
+        obj=batch,
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="mailed-codes-{batch.mailed_on:%Y-%m-%d}-{batch.reference}.pdf"'
@@ -179,4 +196,10 @@ def staff_review(request: HttpRequest, pk: object) -> HttpResponse:
                 return redirect("postal:staff_batches")
         elif confirmed != "no":
             return render(request, "postal/staff_review_confirm.html", context)
+    access_record(
+        actor=request.user,
+        subject=mailed_code.user,
+        item="mailed_code_review",
+        obj=mailed_code,
+    )
     return render(request, "postal/staff_review.html", context)

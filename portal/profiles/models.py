@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
+
 
 class PreferredLanguage(models.TextChoices):
     """Languages the City writes letters in, where a translation exists."""
@@ -37,6 +39,16 @@ class Profile(models.Model):
         default=PreferredLanguage.ENGLISH,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         verbose_name = _("resident profile")
@@ -69,6 +81,16 @@ class ProfileAddress(models.Model):
     postal_code = models.CharField(_("ZIP code"), max_length=10)
     lived_from = models.DateField(_("lived there from"), null=True, blank=True)
     lived_until = models.DateField(_("lived there until"), null=True, blank=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["kind", "-lived_until", "-lived_from", "pk"]
@@ -99,6 +121,16 @@ class ResidentIdentifier(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=IdentifierKind.choices)
     value = models.CharField(_("number"), max_length=60)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["kind", "value"]

@@ -8,6 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
+from portal.policies.stamp import stamp
 from portal.profiles.identifiers import identifier_clean
 from portal.profiles.models import (
     AddressKind,
@@ -139,9 +142,35 @@ def profile_changes_save(*, profile: Profile, changes: ProfileChanges) -> Profil
         ResidentIdentifier.objects.get_or_create(
             profile=locked, kind=changes.identifier.kind, value=value
         )
+    # Details given again are collected again: under the privacy policy in force today.
+    restamped = [stamp(locked)] if fields else []
     if changes != ProfileChanges():
-        locked.save(update_fields=[*fields, "updated_at"])
+        locked.save(update_fields=[*fields, *restamped, "updated_at"])
+        _profile_change_audit(
+            locked,
+            fields=[
+                *fields,
+                *(["current_address"] if changes.current_address is not None else []),
+                *(["previous_addresses"] if changes.previous_address is not None else []),
+                *(["identifiers"] if changes.identifier is not None else []),
+            ],
+            details={
+                "identifier_kind": changes.identifier.kind if changes.identifier else None,
+            },
+        )
     return locked
+
+
+def _profile_change_audit(profile: Profile, *, fields: list[str], details: dict) -> None:
+    """Which parts of the profile changed, by name; never what they now say."""
+    audit_record(
+        action="profile.changed",
+        category=AuditCategory.RECORD,
+        actor=profile.user,
+        obj=profile,
+        fields=fields,
+        details={"user_id": profile.user_id, **details},
+    )
 
 
 def _current_address_save(profile: Profile, address: Address) -> None:
@@ -153,7 +182,7 @@ def _current_address_save(profile: Profile, address: Address) -> None:
         return
     for name, value in _address_fields(address).items():
         setattr(current, name, value)
-    current.save(update_fields=list(_address_fields(address)))
+    current.save(update_fields=[*_address_fields(address), stamp(current)])
 
 
 def _previous_address_save(profile: Profile, previous: PreviousAddress) -> None:
@@ -175,14 +204,31 @@ def _previous_address_save(profile: Profile, previous: PreviousAddress) -> None:
         setattr(address, name, value)
     address.lived_from = lived_from
     address.lived_until = lived_until
-    address.save(update_fields=[*_address_fields(previous.address), "lived_from", "lived_until"])
+    address.save(
+        update_fields=[
+            *_address_fields(previous.address),
+            "lived_from",
+            "lived_until",
+            stamp(address),
+        ]
+    )
 
 
+@transaction.atomic
 def previous_address_remove(*, profile: Profile, address_id: int) -> None:
     """Remove one of the resident's previous addresses; nothing happens if it is already gone."""
-    profile.addresses.filter(kind=AddressKind.PREVIOUS, pk=address_id).delete()
+    removed, _counts = profile.addresses.filter(kind=AddressKind.PREVIOUS, pk=address_id).delete()
+    if removed:
+        _profile_change_audit(
+            profile, fields=["previous_addresses"], details={"removed_address_id": address_id}
+        )
 
 
+@transaction.atomic
 def identifier_remove(*, profile: Profile, identifier_id: int) -> None:
     """Remove one of the resident's numbers; nothing happens if it is already gone."""
-    profile.identifiers.filter(pk=identifier_id).delete()
+    removed, _counts = profile.identifiers.filter(pk=identifier_id).delete()
+    if removed:
+        _profile_change_audit(
+            profile, fields=["identifiers"], details={"removed_identifier_id": identifier_id}
+        )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
+
 
 class Relationship(models.TextChoices):
     """Who may act for a resident (LAW.md, "Representatives")."""
@@ -129,6 +131,16 @@ class Grant(models.Model):
     revoke_reason = models.TextField(_("why it was stopped"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     objects = GrantQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal.access import scope
 from portal.accounts.models import Role, User
 from portal.representatives.models import Grant, GrantStatus
 
@@ -96,7 +97,7 @@ def active_grant_for_resident(
 
 
 def may_review_grants(*, user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in REVIEWER_ROLES
+    return scope.may_review_grants(user)
 
 
 def grants_for_review(*, user: object, status: str = GrantStatus.PENDING) -> QuerySet[Grant]:
@@ -104,7 +105,8 @@ def grants_for_review(*, user: object, status: str = GrantStatus.PENDING) -> Que
     if not may_review_grants(user=user):
         return Grant.objects.none()
     return (
-        Grant.objects.filter(status=status)
+        scope.visible(user, Grant)
+        .filter(status=status)
         .select_related("representative", "resident")
         .order_by("created_at", "pk")
     )
@@ -114,7 +116,8 @@ def grant_for_review(*, user: object, grant_id: int) -> Grant | None:
     if not may_review_grants(user=user):
         return None
     return (
-        Grant.objects.filter(pk=grant_id)
+        scope.visible(user, Grant)
+        .filter(pk=grant_id)
         .select_related("representative", "resident", "decided_by", "revoked_by", "proof")
         .first()
     )

@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Role, User
+from portal.audit.models import AuditCategory
+from portal.audit.services import audit_record
 from portal.files.models import DOCUMENT_KINDS, StoredFile
 from portal.files.services import stored_file_create, stored_file_schedule_purge
 from portal.representatives.models import (
@@ -122,6 +124,13 @@ def grant_request_submit(
     # Kept while a clerk has yet to decide; the decision sets how long after.
     proof.purge_after = None
     proof.save(update_fields=["purge_after"])
+    audit_record(
+        action="grant.asked",
+        category=AuditCategory.RECORD,
+        actor=representative,
+        obj=grant,
+        details={"relationship": grant.relationship, "proof_id": str(proof.pk)},
+    )
     return grant
 
 
@@ -194,6 +203,19 @@ def grant_accept(
         stored=grant.proof,
         purge_after=_start_of_day(expires_on + dt.timedelta(days=1)) + _retention(),
     )
+    audit_record(
+        action="grant.accepted",
+        category=AuditCategory.DECISION,
+        actor=clerk,
+        obj=grant,
+        fields=["status", "scope", "expires_on", "resident", "decided_by", "decided_at"],
+        details={
+            "scope": chosen,
+            "expires_on": expires_on.isoformat(),
+            "representative_id": grant.representative_id,
+            "resident_id": resident.pk if resident is not None else None,
+        },
+    )
     _enqueue_notice(grant, NoticeKind.DECISION)
     if resident is not None:
         _enqueue_notice(grant, NoticeKind.RESIDENT_ACCEPTED)
@@ -216,6 +238,14 @@ def grant_refuse(*, grant: Grant, clerk: User, reason: str) -> Grant:
         decided_at=timezone.now(),
     )
     stored_file_schedule_purge(stored=grant.proof, purge_after=timezone.now() + _retention())
+    audit_record(
+        action="grant.refused",
+        category=AuditCategory.DECISION,
+        actor=clerk,
+        obj=grant,
+        fields=["status", "refusal_reason", "decided_by", "decided_at"],
+        details={"representative_id": grant.representative_id},
+    )
     _enqueue_notice(grant, NoticeKind.DECISION)
     return grant
 
@@ -240,6 +270,19 @@ def grant_revoke(*, grant: Grant, by: User, reason: str = "") -> Grant:
     purge_after = timezone.now() + _retention()
     if grant.proof.purge_after is None or purge_after < grant.proof.purge_after:
         stored_file_schedule_purge(stored=grant.proof, purge_after=purge_after)
+    audit_record(
+        action="grant.revoked",
+        category=AuditCategory.DECISION,
+        actor=by,
+        obj=grant,
+        fields=["status", "revoked_by", "revoked_at", "revoke_reason"],
+        details={
+            "by_resident": by_resident,
+            "representative_id": grant.representative_id,
+            "resident_id": grant.resident_id,
+            "scope": list(grant.scope or []),
+        },
+    )
     _enqueue_notice(grant, NoticeKind.REVOKED_REPRESENTATIVE)
     if not by_resident and grant.resident_id is not None:
         _enqueue_notice(grant, NoticeKind.REVOKED_RESIDENT)

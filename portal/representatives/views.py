@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.access.models import AccessAction
+from portal.access.services import access_record
 from portal.files.services import stored_file_read
 from portal.profiles.dateparts import date_parts_initial
 from portal.representatives import selectors
@@ -311,6 +313,20 @@ def _reviewed_grant(request: HttpRequest, grant_id: int) -> Grant:
     return grant
 
 
+def _grant_access_record(
+    request: HttpRequest, grant: Grant, *, item: str, action: str = AccessAction.VIEW
+) -> None:
+    """A grant names the resident (their name, birth date, address): their log shows it once a
+    clerk linked their account; until then it is the representative's own submission."""
+    access_record(
+        actor=request.user,
+        subject=grant.resident or grant.representative,
+        item=item,
+        action=action,
+        obj=grant,
+    )
+
+
 def _account_check(grant: Grant) -> dict[str, Any]:
     account = grant.resident or selectors.resident_account_by_email(
         email=grant.resident_email, representative=grant.representative
@@ -327,6 +343,7 @@ def _account_check(grant: Grant) -> dict[str, Any]:
 @require_GET
 def staff_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = _reviewed_grant(request, grant_id)
+    _grant_access_record(request, grant, item="representative_grant")
     return render(
         request,
         "representatives/staff/detail.html",
@@ -349,6 +366,7 @@ def staff_proof(request: HttpRequest, grant_id: int) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     extension = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}[grant.proof.kind]
+    _grant_access_record(request, grant, item="representative_proof", action=AccessAction.DOWNLOAD)
     response = FileResponse(
         io.BytesIO(data),
         as_attachment=False,

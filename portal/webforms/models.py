@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.policies.stamp import policy_version_in_force_id
+
 
 class FormSubmission(models.Model):
     """One submission of a City web form or survey, as the resident entered it."""
@@ -12,6 +14,16 @@ class FormSubmission(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     message = models.TextField(_("message"), blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # The privacy policy version in force when this was collected (portal/policies/stamp.py).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        default=policy_version_in_force_id,
+        verbose_name=_("privacy policy version"),
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

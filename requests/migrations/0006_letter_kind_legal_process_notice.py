@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests', '0005_request_representation_grant'),
+        ("requests", "0005_request_representation_grant"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lettertemplate',
-            name='kind',
-            field=models.CharField(choices=[('written_response', 'Written response (c. 66 §10(b))'), ('denial', 'Denial'), ('legal_process_notice', 'Notice of a subpoena or court order (c. 66A §2(k))')], max_length=30, unique=True, verbose_name='letter'),
+            model_name="lettertemplate",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("written_response", "Written response (c. 66 §10(b))"),
+                    ("denial", "Denial"),
+                    ("legal_process_notice", "Notice of a subpoena or court order (c. 66A §2(k))"),
+                ],
+                max_length=30,
+                unique=True,
+                verbose_name="letter",
+            ),
         ),
         migrations.AlterField(
-            model_name='requestletter',
-            name='kind',
-            field=models.CharField(choices=[('written_response', 'Written response (c. 66 §10(b))'), ('denial', 'Denial'), ('legal_process_notice', 'Notice of a subpoena or court order (c. 66A §2(k))')], max_length=30, verbose_name='letter'),
+            model_name="requestletter",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("written_response", "Written response (c. 66 §10(b))"),
+                    ("denial", "Denial"),
+                    ("legal_process_notice", "Notice of a subpoena or court order (c. 66A §2(k))"),
+                ],
+                max_length=30,
+                verbose_name="letter",
+            ),
         ),
     ]

@@ -276,6 +276,15 @@ def _own_request(request: HttpRequest, number: str) -> Request:
     )
 
 
+def _requester_request(request: HttpRequest, number: str) -> Request:
+    """Replying and withdrawing are for the person who filed it; the resident it is about
+    (when their representative filed it) reads it but does not act on it here."""
+    record = _own_request(request, number)
+    if record.requester_id != request.user.pk:
+        raise Http404
+    return record
+
+
 @login_required
 def submitted(request: HttpRequest, number: str) -> HttpResponse:
     filed = _own_request(request, number)
@@ -285,6 +294,7 @@ def submitted(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     record = _own_request(request, number)
+    is_requester = record.requester_id == request.user.pk
     return render(
         request,
         "requests/detail.html",
@@ -293,8 +303,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": request_timeline(request=record, for_requester=True),
             "messages_list": request_messages(request=record),
             "letters": request_letters(request=record),
-            "can_withdraw": record.status in WITHDRAWABLE_STATUSES,
-            "can_reply": record.status not in TERMINAL_STATUSES,
+            "can_withdraw": is_requester and record.status in WITHDRAWABLE_STATUSES,
+            "can_reply": is_requester and record.status not in TERMINAL_STATUSES,
         },
     )
 
@@ -302,7 +312,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, number: str) -> HttpResponse:
-    record = _own_request(request, number)
+    record = _requester_request(request, number)
     form = forms.ReplyForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
@@ -324,7 +334,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    record = _own_request(request, number)
+    record = _requester_request(request, number)
     if record.status not in WITHDRAWABLE_STATUSES:
         return render(request, "requests/withdraw_closed.html", {"record": record})
     form = forms.WithdrawForm(request.POST if request.method == "POST" else None)

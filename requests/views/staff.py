@@ -27,11 +27,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.access.decorators import request_access_record, stated_purpose_required
+from portal.access.models import AccessAction
+from portal.access.scope import visible
 from portal.files.services import stored_file_read
 from portal.identity.selectors import identity_level
 from requests import forms, letters
 from requests.calendar import business_calendar
-from requests.models import LetterKind, Request, RequestKind
+from requests.models import LetterKind, Request, RequestDocument, RequestKind, RequestLetter
 from requests.selectors import (
     QUEUE_SORTS,
     QueueFilters,
@@ -88,6 +91,27 @@ def _staff_request(request: HttpRequest, number: str) -> Request:
     return get_object_or_404(
         staff_requests(user=request.user).select_related("requester", "subject", "assignee"),
         number=number,
+    )
+
+
+# Every page of one request: found within the person's reach, and a clerk who is not assigned
+# to it says why first (portal.access.purpose). The view gets the request as `record`.
+request_page = stated_purpose_required(_staff_request)
+
+
+def _staff_letter(request: HttpRequest, record: Request, pk: int) -> RequestLetter:
+    return get_object_or_404(
+        visible(request.user, RequestLetter)
+        .filter(request=record)
+        .select_related("pdf", "created_by"),
+        pk=pk,
+    )
+
+
+def _staff_document(request: HttpRequest, record: Request, pk: int) -> RequestDocument:
+    return get_object_or_404(
+        visible(request.user, RequestDocument).filter(request=record).select_related("stored_file"),
+        pk=pk,
     )
 
 
@@ -310,8 +334,8 @@ def _request_context(record: Request, section: str) -> dict[str, Any]:
 
 
 @workbench_required
-def detail(request: HttpRequest, number: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def detail(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     context = _request_context(record, "overview")
     context.update(
         {
@@ -322,13 +346,14 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "departments": list(record.departments.all()),
         }
     )
+    request_access_record(request, record=record, item="request", obj=record)
     return render(request, "requests/staff/detail.html", context)
 
 
 @workbench_required
 @require_POST
-def assign(request: HttpRequest, number: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def assign(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     form = forms.AssignForm(request.POST)
     if form.is_valid():
         request_assign(
@@ -342,8 +367,8 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
 
 @workbench_required
 @require_http_methods(["GET", "POST"])
-def messages_page(request: HttpRequest, number: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def messages_page(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     initial = {}
     template_id = request.GET.get("template", "")
     if template_id.isdigit():
@@ -364,13 +389,14 @@ def messages_page(request: HttpRequest, number: str) -> HttpResponse:
             "chosen_template": template_id,
         }
     )
+    request_access_record(request, record=record, item="request_messages", obj=record)
     return render(request, "requests/staff/messages.html", context)
 
 
 @workbench_required
 @require_http_methods(["GET", "POST"])
-def history(request: HttpRequest, number: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def history(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     form = forms.NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request_note_add(request=record, author=request.user, text=form.cleaned_data["text"])
@@ -380,23 +406,25 @@ def history(request: HttpRequest, number: str) -> HttpResponse:
     context.update(
         {"form": form, "timeline": request_timeline(request=record, for_requester=False)}
     )
+    request_access_record(request, record=record, item="request_history", obj=record)
     return render(request, "requests/staff/history.html", context)
 
 
 @workbench_required
-def letters_page(request: HttpRequest, number: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def letters_page(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     context = _request_context(record, "letters")
     context["letters"] = request_letters(request=record)
     context["can_write"] = not record.is_finished
+    request_access_record(request, record=record, item="request_letter")
     return render(request, "requests/staff/letters.html", context)
 
 
 @workbench_required
 @require_http_methods(["GET", "POST"])
-def letter_new(request: HttpRequest, number: str) -> HttpResponse:
+@request_page
+def letter_new(request: HttpRequest, number: str, record: Request) -> HttpResponse:
     """The written response: fill in, preview exactly what the requester will get, then send."""
-    record = _staff_request(request, number)
     if record.is_finished:
         context = _request_context(record, "letters")
         context.update({"action": "letter", "action_label": _("Write the written response")})
@@ -418,17 +446,20 @@ def letter_new(request: HttpRequest, number: str) -> HttpResponse:
         )
     context = _request_context(record, "letters")
     context.update({"form": form, "preview": preview})
+    # The form and its preview show the requester's details, like the letters themselves.
+    request_access_record(request, record=record, item="request_letter")
     return render(request, "requests/staff/letter_new.html", context)
 
 
 @workbench_required
-def letter(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    record = _staff_request(request, number)
-    sent = get_object_or_404(request_letters(request=record), pk=pk)
+@request_page
+def letter(request: HttpRequest, number: str, pk: int, record: Request) -> HttpResponse:
+    sent = _staff_letter(request, record, pk)
     # The fragment is the letter engine's escaped output, decrypted from storage.
     fragment = mark_safe(letter_html(letter=sent))  # noqa: S308
     context = _request_context(record, "letters")
     context.update({"letter": sent, "fragment": fragment})
+    request_access_record(request, record=record, item="request_letter", obj=sent)
     return render(request, "requests/staff/letter.html", context)
 
 
@@ -443,17 +474,25 @@ def _file_response(stored: Any, filename: str) -> FileResponse:
 
 
 @workbench_required
-def letter_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    record = _staff_request(request, number)
-    sent = get_object_or_404(request_letters(request=record), pk=pk)
-    return _file_response(sent.pdf, f"{record.number}-{sent.kind}.pdf")
+@request_page
+def letter_pdf(request: HttpRequest, number: str, pk: int, record: Request) -> HttpResponse:
+    sent = _staff_letter(request, record, pk)
+    response = _file_response(sent.pdf, f"{record.number}-{sent.kind}.pdf")
+    request_access_record(
+        request, record=record, item="request_letter_pdf", obj=sent, action=AccessAction.DOWNLOAD
+    )
+    return response
 
 
 @workbench_required
-def document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    record = _staff_request(request, number)
-    attached = get_object_or_404(record.documents.select_related("stored_file"), pk=pk)
-    return _file_response(attached.stored_file, attached.stored_file.original_name)
+@request_page
+def document(request: HttpRequest, number: str, pk: int, record: Request) -> HttpResponse:
+    attached = _staff_document(request, record, pk)
+    response = _file_response(attached.stored_file, attached.stored_file.original_name)
+    request_access_record(
+        request, record=record, item="request_document", obj=attached, action=AccessAction.DOWNLOAD
+    )
+    return response
 
 
 # --- Actions, each on a page that says what will happen -------------------------------------
@@ -505,8 +544,8 @@ ACTION_DONE = {
 
 @workbench_required
 @require_http_methods(["GET", "POST"])
-def action(request: HttpRequest, number: str, name: str) -> HttpResponse:
-    record = _staff_request(request, number)
+@request_page
+def action(request: HttpRequest, number: str, name: str, record: Request) -> HttpResponse:
     if name not in ACTION_LABELS:
         raise Http404
     allowed = dict(available_actions(record))
@@ -538,4 +577,6 @@ def action(request: HttpRequest, number: str, name: str) -> HttpResponse:
             "kind_label": RequestKind(record.kind).label,
         }
     )
+    # The page says what will happen to whom: the requester's name and email address.
+    request_access_record(request, record=record, item="request", obj=record)
     return render(request, "requests/staff/action.html", context)

@@ -162,9 +162,11 @@ def test_resident_files_clerk_assigns_and_writes_resident_reads(
 
 def test_clerk_action_pages_pass_axe(browser, live_server, client, resident, clerk):
     verify(resident)
-    from requests.services import request_submit
+    from requests.services import request_assign, request_submit
 
     filed = request_submit(requester=resident, subject=resident, kind="access")
+    # Her own work: a request assigned to someone else asks for a stated purpose first.
+    request_assign(requests=[filed], assignee=clerk, actor=clerk)
     context = _signed_in_context(browser, live_server, client, clerk)
     page = context.new_page()
 

@@ -64,6 +64,14 @@ def test_values_are_escaped_in_letters():
     assert "&lt;script&gt;" in html
 
 
+def test_linebreaks_make_paragraphs_and_still_escape():
+    html = render_sandboxed(
+        "{{ withheld|linebreaks }}", {"withheld": "First part\n\nSecond <b>part</b>"}
+    )
+
+    assert html == "<p>First part</p>\n\n<p>Second &lt;b&gt;part&lt;/b&gt;</p>"
+
+
 def test_only_plain_values_reach_a_letter(resident):
     with pytest.raises(TypeError):
         render_sandboxed("{{ requester }}", {"requester": resident})

@@ -32,6 +32,15 @@ def filed(verified_resident):
     return _filed(verified_resident)
 
 
+def _state_purpose(client, record):
+    """A clerk opening a request not assigned to them says why first (portal.access.purpose)."""
+    response = client.post(
+        reverse("requests:staff_purpose", args=[record.number]),
+        {"kind": "covering", "description": "Covering for a colleague this week"},
+    )
+    assert response.status_code == 302
+
+
 def _staff_urls(number):
     return [
         reverse("requests:queue"),
@@ -76,6 +85,8 @@ def test_auditor_gets_404(client, filed):
 @pytest.mark.parametrize("persona", ["clerk", "privacy_officer"])
 def test_clerks_and_the_privacy_officer_open_every_page(client, filed, persona, request):
     client.force_login(request.getfixturevalue(persona))
+    if persona == "clerk":
+        _state_purpose(client, filed)
 
     for url in _staff_urls(filed.number):
         assert client.get(url).status_code == 200, url
@@ -253,6 +264,7 @@ def test_bulk_assignment_cannot_assign_to_a_resident(client, clerk, filed, verif
 
 def test_request_page_has_identity_bar_and_identity_level(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     content = client.get(reverse("requests:staff_detail", args=[filed.number])).content.decode()
 
@@ -264,6 +276,7 @@ def test_request_page_has_identity_bar_and_identity_level(client, clerk, filed):
 
 def test_assign_one_request(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     client.post(reverse("requests:staff_assign", args=[filed.number]), {"assignee": clerk.pk})
 
@@ -273,6 +286,7 @@ def test_assign_one_request(client, clerk, filed):
 
 def test_message_reaches_the_requesters_page(client, clerk, filed, verified_resident):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.post(
         reverse("requests:staff_messages", args=[filed.number]),
@@ -287,6 +301,7 @@ def test_message_reaches_the_requesters_page(client, clerk, filed, verified_resi
 
 def test_empty_message_is_refused(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.post(reverse("requests:staff_messages", args=[filed.number]), {"body": ""})
 
@@ -299,6 +314,7 @@ def test_reply_template_fills_in_the_message(client, clerk, filed):
         name="Acknowledge", body="Dear {{ requester_name }}, we have {{ number }}."
     )
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     content = client.get(
         reverse("requests:staff_messages", args=[filed.number]) + f"?template={template.pk}"
@@ -311,6 +327,7 @@ def test_internal_notes_are_marked_for_staff_and_never_shown_to_the_requester(
     client, clerk, filed, verified_resident, mailoutbox
 ):
     client.force_login(clerk)
+    _state_purpose(client, filed)
     client.post(
         reverse("requests:staff_history", args=[filed.number]),
         {"text": "Resident sounded upset on the phone"},
@@ -328,6 +345,7 @@ def test_internal_notes_are_marked_for_staff_and_never_shown_to_the_requester(
 
 def test_empty_note_is_refused(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.post(reverse("requests:staff_history", args=[filed.number]), {"text": " "})
 
@@ -337,6 +355,7 @@ def test_empty_note_is_refused(client, clerk, filed):
 
 def test_ask_page_says_what_happens_then_stops_the_clock(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
     url = reverse("requests:staff_action", args=[filed.number, "ask"])
 
     page = client.get(url).content.decode()
@@ -350,6 +369,7 @@ def test_ask_page_says_what_happens_then_stops_the_clock(client, clerk, filed):
 
 def test_deny_needs_an_exemption_and_keeps_the_reason(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
     url = reverse("requests:staff_action", args=[filed.number, "deny"])
 
     response = client.post(url, {"reason": "Other people's data"})
@@ -369,6 +389,7 @@ def test_deny_needs_an_exemption_and_keeps_the_reason(client, clerk, filed):
 
 def test_review_then_close_is_refused_until_decided(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     client.post(
         reverse("requests:staff_action", args=[filed.number, "review"]), {"reason": "Found"}
@@ -384,6 +405,7 @@ def test_review_then_close_is_refused_until_decided(client, clerk, filed):
 
 def test_unknown_action_is_404(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     assert (
         client.get(reverse("requests:staff_action", args=[filed.number, "release"])).status_code
@@ -395,6 +417,7 @@ def test_unknown_action_is_404(client, clerk, filed):
 def test_extend_with_bad_date_shows_the_reason_then_extends(client, clerk, verified_resident):
     filed = _filed(verified_resident)
     client.force_login(clerk)
+    _state_purpose(client, filed)
     url = reverse("requests:staff_action", args=[filed.number, "extend"])
 
     bad = client.post(url, {"new_due_on": "2027-01-09", "reason": "Large request"})
@@ -417,6 +440,7 @@ def test_extend_with_bad_date_shows_the_reason_then_extends(client, clerk, verif
 def test_resume_action_restarts_the_clock(client, clerk, filed):
     request_information_ask(request=filed, actor=clerk, question="Which years?")
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     client.post(
         reverse("requests:staff_action", args=[filed.number, "resume"]), {"reason": "Phoned"}
@@ -428,6 +452,7 @@ def test_resume_action_restarts_the_clock(client, clerk, filed):
 
 def test_written_response_is_previewed_then_sent(client, clerk, filed, verified_resident):
     client.force_login(clerk)
+    _state_purpose(client, filed)
     url = reverse("requests:staff_letter_new", args=[filed.number])
     data = {"records_not_held": "Police records: ask the Police Department.", "fee_estimate": ""}
 
@@ -448,6 +473,7 @@ def test_written_response_is_previewed_then_sent(client, clerk, filed, verified_
 
 def test_written_response_with_withheld_records_needs_an_exemption(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.post(
         reverse("requests:staff_letter_new", args=[filed.number]),
@@ -523,6 +549,7 @@ def test_staff_downloads_a_residents_document(client, clerk, filed, verified_res
     )
     document = filed.documents.get()
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.get(reverse("requests:staff_document", args=[filed.number, document.pk]))
 
@@ -532,6 +559,7 @@ def test_staff_downloads_a_residents_document(client, clerk, filed, verified_res
 def test_note_by_service_is_listed_in_history(client, clerk, filed):
     request_note_add(request=filed, author=clerk, text="Checked twice")
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     content = client.get(reverse("requests:staff_history", args=[filed.number])).content.decode()
 
@@ -541,6 +569,7 @@ def test_note_by_service_is_listed_in_history(client, clerk, filed):
 
 def test_assigning_to_someone_not_on_the_list_is_refused(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     response = client.post(
         reverse("requests:staff_assign", args=[filed.number]), {"assignee": "999999"}, follow=True
@@ -557,6 +586,7 @@ def test_staff_download_the_letter_pdf_and_a_purged_file_is_gone(client, clerk, 
 
     letter = request_letter_send(request=filed, kind=LetterKind.WRITTEN_RESPONSE, actor=clerk)
     client.force_login(clerk)
+    _state_purpose(client, filed)
     url = reverse("requests:staff_letter_pdf", args=[filed.number, letter.pk])
 
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
@@ -570,6 +600,7 @@ def test_action_raced_by_another_clerk_says_so(client, clerk, filed):
     from requests.states import IllegalTransition
 
     client.force_login(clerk)
+    _state_purpose(client, filed)
     with mock.patch(
         "requests.views.staff.request_review_start", side_effect=IllegalTransition("moved")
     ):
@@ -587,6 +618,7 @@ def test_action_refused_by_a_rule_shows_the_rule(client, clerk, filed):
     from django.core.exceptions import ValidationError
 
     client.force_login(clerk)
+    _state_purpose(client, filed)
     with mock.patch(
         "requests.views.staff.request_close", side_effect=ValidationError("Decide every source.")
     ):
@@ -622,6 +654,7 @@ def test_filing_today_for_a_resident_keeps_the_time(client, clerk, verified_resi
 
 def test_an_empty_post_is_answered_with_errors_not_ignored(client, clerk, filed):
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     for name in ("staff_messages", "staff_history"):
         response = client.post(reverse(f"requests:{name}", args=[filed.number]), {})
@@ -650,6 +683,7 @@ def test_no_written_response_once_the_request_is_finished(client, clerk, filed, 
 
     request_withdraw(request=filed, actor=verified_resident)
     client.force_login(clerk)
+    _state_purpose(client, filed)
 
     letters_page = client.get(reverse("requests:staff_letters", args=[filed.number]))
     response = client.post(

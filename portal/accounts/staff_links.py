@@ -1,0 +1,120 @@
+"""The staff home page's "Your work" list: a link for each staff area the person's role opens,
+decided by the need-to-know predicates, so nobody is shown a page that would answer 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.access import scope
+from portal.access.selectors import unreviewed_flag_count
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    label: str
+    url: str
+    description: str
+    anchor: str = ""
+
+
+def staff_links(*, user: Any) -> list[StaffLink]:
+    links = []
+    if scope.may_work_requests(user):
+        links.append(
+            StaffLink(
+                _("Requests"),
+                reverse("requests:queue"),
+                _("residents' requests for their information, with their due dates"),
+            )
+        )
+    if scope.may_review_identity(user):
+        links.append(
+            StaffLink(
+                _("Identity checks"),
+                reverse("identity:staff_home"),
+                _("photo ID checks and reviews of uploaded ID"),
+            )
+        )
+    if scope.may_review_grants(user):
+        links.append(
+            StaffLink(
+                _("Representatives"),
+                reverse("representatives:staff_queue"),
+                _("people asking to act for a resident, and their proof"),
+            )
+        )
+    if scope.may_manage_mailed_codes(user):
+        links.append(
+            StaffLink(
+                _("Mailed codes"),
+                reverse("postal:staff_batches"),
+                _("letters with identity codes to print and post"),
+            )
+        )
+    if scope.may_record_disclosures(user):
+        links += [
+            StaffLink(
+                _("Disclosures outside the City"),
+                reverse("disclosures:list"),
+                _(
+                    "residents' information given to other agencies, in public-records "
+                    "responses or to law enforcement"
+                ),
+            ),
+            StaffLink(
+                _("Subpoenas and court orders"),
+                reverse("disclosures:legal_list"),
+                _("record one, notify the resident, and release only after the notice period"),
+            ),
+        ]
+    if scope.may_read_audit(user):
+        links += [
+            StaffLink(
+                _("Audit trail"),
+                reverse("audit:events"),
+                _(
+                    "every change of state, decision, security event and change of "
+                    "configuration, with filters and a CSV export"
+                ),
+            ),
+            StaffLink(
+                _("Access log"),
+                reverse("access:log"),
+                _(
+                    "every time staff saw, downloaded or exported a resident's information, "
+                    "with filters and a CSV export"
+                ),
+            ),
+        ]
+    flags = unreviewed_flag_count(user=user)
+    if flags is not None:
+        links.append(
+            StaffLink(
+                _("Accesses outside an assignment"),
+                reverse("access:flagged"),
+                ngettext("%(count)d to review", "%(count)d to review", flags) % {"count": flags},
+                anchor="access-flags",
+            )
+        )
+    if scope.may_manage_privacy_policy(user):
+        links.append(
+            StaffLink(
+                _("Privacy policy"),
+                reverse("policies:staff_list"),
+                _("draft and publish versions, with 30 days' notice of a substantive change"),
+            )
+        )
+    if user.is_staff:
+        links.append(
+            StaffLink(
+                _("Administration"),
+                reverse("admin:index"),
+                _("staff roles, departments and data sources"),
+            )
+        )
+    return links

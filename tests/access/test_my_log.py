@@ -1,0 +1,180 @@
+"""The resident's "Who has seen my data" page (c. 66A §2(g))."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.access.services import access_record
+from requests.services import request_assign
+from tests.access.conftest import disclose, state_purpose
+from tests.factories import GrantFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+MY_LOG = reverse("access:my_log")
+
+
+def test_must_show_4_clerk_views_of_request_and_photo_id_and_a_disclosure_and_nothing_else(
+    client, resident, other_resident, clerk, privacy_officer, filed, others_request, photo_id
+):
+    """Must show 4."""
+    client.force_login(clerk)
+    request_assign(requests=[filed, others_request], assignee=clerk, actor=clerk)
+    assert client.get(reverse("requests:staff_detail", args=[filed.number])).status_code == 200
+    assert client.get(reverse("identity:staff_document", args=[photo_id.pk])).status_code == 200
+    image = client.get(reverse("identity:staff_document_image", args=[photo_id.pk]))
+    assert image.status_code == 200
+    client.get(reverse("requests:staff_detail", args=[others_request.number]))
+    disclose(subject=resident, recorded_by=privacy_officer)
+    disclose(subject=other_resident, recorded_by=privacy_officer, recipient="Bob's Landlord LLC")
+
+    client.force_login(resident)
+    page = client.get(MY_LOG)
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Carol Clark, Records Access Office clerk" in content
+    assert f"Opened your request {filed.number}" in content
+    assert "Looked at the details of the photo ID you uploaded" in content
+    assert "Looked at the photo ID you uploaded" in content
+    assert "Pat Price, the City&#x27;s privacy officer" in content
+    assert "Gave your water and sewer account history to Westfield Housing Authority" in content
+    assert "because a law or regulation allows it (M.G.L. c. 121B §32)" in content
+    assert "Checking eligibility for public housing" in content
+    assert others_request.number not in content
+    assert "Bob&#x27;s Landlord" not in content
+
+
+def test_anonymous_people_are_sent_to_sign_in(client):
+    response = client.get(MY_LOG)
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_stated_purpose_shows_as_the_reason_and_is_marked(client, resident, clerk, filed):
+    client.force_login(clerk)
+    state_purpose(client, filed, description="Answering her phone call about the due date")
+    client.get(reverse("requests:staff_history", args=[filed.number]))
+
+    client.force_login(resident)
+    content = client.get(MY_LOG).content.decode()
+
+    assert "Looked at the history of your request" in content
+    assert "Answering her phone call about the due date" in content
+    assert "privacy officer checks every time this happens." in content
+
+
+def test_usual_reason_is_their_request(client, resident, clerk, filed):
+    request_assign(requests=[filed], assignee=clerk, actor=clerk)
+    client.force_login(clerk)
+    client.get(reverse("requests:staff_messages", args=[filed.number]))
+
+    client.force_login(resident)
+    content = client.get(MY_LOG).content.decode()
+
+    assert f"To answer your request {filed.number}" in content
+    assert "privacy officer checks" not in content
+
+
+def test_empty_log_says_so(client, resident):
+    client.force_login(resident)
+
+    content = client.get(MY_LOG).content.decode()
+
+    assert "Nobody at the City has looked at your information" in content
+    assert "Ask for a written copy" in content
+
+
+def test_outside_only_shows_just_the_disclosures(client, resident, clerk, privacy_officer, filed):
+    access_record(actor=clerk, subject=resident, item="request", request=filed)
+    disclose(subject=resident, recorded_by=privacy_officer)
+    client.force_login(resident)
+
+    content = client.get(MY_LOG + "?show=outside").content.decode()
+
+    assert "Westfield Housing Authority" in content
+    assert "Opened your request" not in content
+    assert "Show everything" in content
+
+
+def test_the_account_page_links_to_it(client, resident):
+    client.force_login(resident)
+
+    content = client.get(reverse("identity:dashboard")).content.decode()
+
+    assert f'href="{MY_LOG}"' in content
+
+
+def test_queries_do_not_grow_with_entries(client, resident, filed):
+    staff = [StaffFactory(email=f"clerk{n}@example.org") for n in range(3)]
+    access_record(actor=staff[0], subject=resident, item="request", request=filed)
+    client.force_login(resident)
+    client.get(MY_LOG)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(MY_LOG).status_code == 200
+        return len(queries)
+
+    with_one = count()
+    for n in range(40):
+        access_record(actor=staff[n % 3], subject=resident, item="request_history", request=filed)
+    with_many = count()
+
+    assert with_one == with_many
+
+
+def test_long_logs_are_paginated(client, resident, clerk, filed):
+    for _ in range(55):
+        access_record(actor=clerk, subject=resident, item="request", request=filed)
+    client.force_login(resident)
+
+    first = client.get(MY_LOG).content.decode()
+    second = client.get(MY_LOG + "?page=2").content.decode()
+
+    assert first.count("Opened your request") == 50
+    assert second.count("Opened your request") == 5
+    assert client.get(MY_LOG + "?page=nonsense").status_code == 200
+
+
+# --- A representative acting for the resident -------------------------------------------------
+
+
+def test_representative_reads_the_residents_log_under_a_grant_covering_it(
+    client, resident, other_resident, clerk, filed
+):
+    grant = GrantFactory(representative=other_resident, resident=resident, accepted=True)
+    access_record(actor=clerk, subject=resident, item="request", request=filed)
+    client.force_login(other_resident)
+
+    response = client.get(MY_LOG + f"?for={grant.pk}")
+
+    assert response.status_code == 200
+    assert f"Opened your request {filed.number}" in response.content.decode()
+    assert "because you act for Alice Archer" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"scope": ["inquiry", "access"]}, {"status": "refused"}, {"resident": None}],
+)
+def test_representative_without_an_access_log_grant_gets_404(
+    client, resident, other_resident, change
+):
+    grant = GrantFactory(representative=other_resident, resident=resident, accepted=True)
+    for name, value in change.items():
+        setattr(grant, name, value)
+    grant.save()
+    client.force_login(other_resident)
+
+    assert client.get(MY_LOG + f"?for={grant.pk}").status_code == 404
+    assert client.get(MY_LOG + "?for=nope").status_code == 404
+
+
+def test_someone_elses_grant_gets_404(client, resident, other_resident):
+    grant = GrantFactory(representative=other_resident, resident=resident, accepted=True)
+    client.force_login(resident)
+
+    assert client.get(MY_LOG + f"?for={grant.pk}").status_code == 404
