@@ -1,5 +1,7 @@
 """How allauth behaves here: where people land after signing in, and messages in plain words."""
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -39,6 +41,22 @@ class AccountAdapter(DefaultAccountAdapter):
             "The email address or password is not right. Check them and try again."
         ),
     }
+
+    # Refusals allauth makes before any password is checked: no sign-in signal fires for them,
+    # so the audit trail hears of them here. Codes only; never the address that was typed.
+    AUDITED_REFUSALS = frozenset({"too_many_login_attempts", "rate_limited"})
+
+    def validation_error(self, code: str, *args: object) -> Any:
+        if code in self.AUDITED_REFUSALS:
+            from portal.audit.models import AuditCategory
+            from portal.audit.services import audit_record
+
+            audit_record(
+                action="account.sign_in_refused",
+                category=AuditCategory.SECURITY,
+                details={"reason": code},
+            )
+        return super().validation_error(code, *args)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return landing_url(request.user)

@@ -9,7 +9,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from portal.access.scope import may_review_identity
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.identity.matching import PersonName
 from portal.identity.models import (
     AccountKnowledgeAttempt,
@@ -27,8 +27,6 @@ from requests.models import DataSource
 # The kinds of City account a resident can prove they hold, and the lookup a department's data
 # source must configure to answer for each (see `account_knowledge_lookup_name`).
 ACCOUNT_KNOWLEDGE_KINDS = (IdentifierKind.WATER_SEWER_ACCOUNT, IdentifierKind.REAL_ESTATE_BILL)
-# Staff who verify identities: the Records Access Officer's clerks and the privacy officer.
-IDENTITY_STAFF_ROLES = frozenset({Role.CLERK, Role.PRIVACY_OFFICER})
 
 
 def identity_level(*, user: object) -> IdentityLevel:

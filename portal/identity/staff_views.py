@@ -67,6 +67,13 @@ def _resident(request: HttpRequest, pk: int) -> User:
     return get_object_or_404(visible(request.user, User).select_related("profile"), pk=pk)
 
 
+def _decision_page_record(request: HttpRequest, *, resident: User, obj: Any) -> None:
+    """The pages where staff decide about a resident show who they are: the first showing is an
+    access; the confirmation and the decision that follow in POSTs are the same visit."""
+    if request.method == "GET":
+        access_record(actor=request.user, subject=resident, item="identity_record", obj=obj)
+
+
 def _confirming(request: HttpRequest) -> bool:
     """The second POST, from the confirmation page."""
     return request.POST.get("step") == "confirm"
@@ -123,6 +130,7 @@ def staff_resident(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_in_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a government photo ID checked at the counter: level 3."""
     resident = _resident(request, pk)
+    _decision_page_record(request, resident=resident, obj=resident)
     form = InPersonCheckForm(_posted(request))
     context = {"resident": resident, "name": selectors.profile_name(user=resident)}
     if request.method == "POST" and form.is_valid():
@@ -249,6 +257,7 @@ def staff_overrides(request: HttpRequest) -> HttpResponse:
 def staff_override_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a level without evidence; a second staff member must approve it."""
     resident = _resident(request, pk)
+    _decision_page_record(request, resident=resident, obj=resident)
     form = OverrideRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,6 +333,7 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(revoked_at__isnull=True),
         pk=pk,
     )
+    _decision_page_record(request, resident=verification.user, obj=verification)
     form = VerificationRevokeForm(_posted(request))
     context = {"verification": verification, "resident": verification.user}
     if request.method == "POST" and form.is_valid():

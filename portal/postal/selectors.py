@@ -11,10 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.access.scope import may_manage_mailed_codes, visible
-from portal.accounts.models import Role
 from portal.postal.models import MailedCode, MailedCodeStatus, PrintBatch
-
-POSTAL_STAFF_ROLES = frozenset({Role.CLERK, Role.PRIVACY_OFFICER})
 
 
 @dataclass(frozen=True)

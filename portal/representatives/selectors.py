@@ -17,9 +17,6 @@ from portal.access import scope
 from portal.accounts.models import Role, User
 from portal.representatives.models import Grant, GrantStatus
 
-# Staff who decide grants: the Records Access Officer's clerks and the privacy officer.
-REVIEWER_ROLES = frozenset({Role.CLERK, Role.PRIVACY_OFFICER})
-
 
 def _day(on: dt.date | dt.datetime | None) -> dt.date:
     if on is None:

@@ -416,6 +416,8 @@ def staff_accept(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = _reviewed_grant(request, grant_id)
     if grant.status != GrantStatus.PENDING:
         raise Http404
+    if request.method == "GET":
+        _grant_access_record(request, grant, item="representative_grant")
     if request.method == "POST":
         form = AcceptForm(request.POST, grant=grant)
     else:
@@ -458,6 +460,8 @@ def staff_refuse(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = _reviewed_grant(request, grant_id)
     if grant.status != GrantStatus.PENDING:
         raise Http404
+    if request.method == "GET":
+        _grant_access_record(request, grant, item="representative_grant")
     form_options = {
         "label": _("Why is the request not accepted?"),
         "help_text": _(
@@ -483,6 +487,8 @@ def staff_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = _reviewed_grant(request, grant_id)
     if grant.status != GrantStatus.ACCEPTED:
         raise Http404
+    if request.method == "GET":
+        _grant_access_record(request, grant, item="representative_grant")
     form_options = {
         "label": _("Why are you stopping this grant?"),
         "help_text": _("The representative and the resident will read this."),

@@ -241,3 +241,52 @@ def test_pages_refused_to_someone_write_nothing(client, resident, steward_a, fil
     assert client.get(reverse("requests:staff_detail", args=[filed.number])).status_code == 404
     assert client.get(reverse("identity:staff_document", args=[photo_id.pk])).status_code == 404
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_pages_where_staff_decide_about_a_resident_write_one_entry_on_showing(
+    as_clerk, clerk, resident, other_resident
+):
+    from portal.identity.models import IdentityVerification
+    from tests.factories import IdentityVerificationFactory
+
+    verification = IdentityVerificationFactory(user=resident)
+    pending = GrantFactory(representative=other_resident, resident=resident)
+    accepted = GrantFactory(representative=UserFactory(), resident=resident, accepted=True)
+    pages = [
+        (reverse("identity:staff_in_person", args=[resident.pk]), "identity_record", resident),
+        (
+            reverse("identity:staff_override_request", args=[resident.pk]),
+            "identity_record",
+            resident,
+        ),
+        (reverse("identity:staff_revoke", args=[verification.pk]), "identity_record", verification),
+        (
+            reverse("representatives:staff_accept", args=[pending.pk]),
+            "representative_grant",
+            pending,
+        ),
+        (
+            reverse("representatives:staff_refuse", args=[pending.pk]),
+            "representative_grant",
+            pending,
+        ),
+        (
+            reverse("representatives:staff_revoke", args=[accepted.pk]),
+            "representative_grant",
+            accepted,
+        ),
+    ]
+
+    for url, item, obj in pages:
+        entry = _one_entry(as_clerk, url, subject=resident, actor=clerk, item=item)
+        assert (entry.object_type, entry.object_id) == (obj._meta.label_lower, str(obj.pk))
+    assert IdentityVerification.objects.filter(pk=verification.pk, revoked_at=None).exists()
+
+
+def test_the_posts_that_follow_a_decision_page_write_no_second_entry(as_clerk, resident):
+    url = reverse("identity:staff_override_request", args=[resident.pk])
+    before = last_entry_id()
+
+    as_clerk.post(url, {"level": "", "reason": ""})
+
+    assert new_entries(before) == []

@@ -178,3 +178,18 @@ def test_someone_elses_grant_gets_404(client, resident, other_resident):
     client.force_login(resident)
 
     assert client.get(MY_LOG + f"?for={grant.pk}").status_code == 404
+
+
+def test_the_representatives_page_links_to_the_log_only_when_the_grant_covers_it(
+    client, resident, other_resident
+):
+    covering = GrantFactory(representative=other_resident, resident=resident, accepted=True)
+    narrow = GrantFactory(
+        representative=other_resident, resident=resident, accepted=True, scope=["inquiry"]
+    )
+    client.force_login(other_resident)
+
+    page = client.get(reverse("representatives:detail", args=[covering.pk])).content.decode()
+    assert f"{MY_LOG}?for={covering.pk}" in page
+    page = client.get(reverse("representatives:detail", args=[narrow.pk])).content.decode()
+    assert MY_LOG not in page

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import NoReverseMatch, reverse
 
 from portal.accounts import adapters
+from portal.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD, StaffFactory, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,10 @@ def test_sixth_sign_in_within_five_minutes_is_refused_even_with_the_right_passwo
         assert b"too many wrong tries" in response.content
         assert b"Wait 5 minutes" in response.content
         assert "_auth_user_id" not in client.session
+        refusal = AuditEvent.objects.get(action="account.sign_in_refused")
+        assert refusal.details == {"reason": "too_many_login_attempts"}
+        assert refusal.actor_id is None
+        assert resident.email not in str(refusal.details)
 
         # Five minutes after the first wrong password, the right one works again.
         traveller.move_to(start + timedelta(minutes=5, seconds=1))
