@@ -9,11 +9,12 @@ normalising, because departments spell them their own way (DEPARTMENTS.md, "Matc
 """
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.matching import strength
+from portal.matching.names import PersonName, compare_names, name_key, normalise_suffix
 from portal.postal.models import MatchStrength
 from tasks.connectors.base import SourceRecord
 
@@ -21,7 +22,6 @@ LOOKUP_NAME = "address_of_record"
 REQUIRED_COLUMNS = frozenset(
     {"person_key", "first_name", "last_name", "date_of_birth", "address_line1", "as_of"}
 )
-_SUFFIXES = {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii", "4th": "iv"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class Resident:
     last_name: str
     suffix: str
     date_of_birth: dt.date
+
+    @property
+    def name(self) -> PersonName:
+        return PersonName(self.first_name, self.middle_name, self.last_name, self.suffix)
 
 
 @dataclass(frozen=True)
@@ -50,44 +54,35 @@ class PersonFound:
         return "" if value is None else str(value).strip()
 
 
-def name_normalise(text: str | None) -> str:
-    """Case, accents, spaces, hyphens, apostrophes and full stops do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed.casefold() if char.isalnum())
-
-
-def suffix_normalise(text: str | None) -> str:
-    plain = name_normalise(text)
-    return _SUFFIXES.get(plain, plain)
+# Kept under these names for this module's callers; the normalising is portal.matching's.
+name_normalise = name_key
+suffix_normalise = normalise_suffix
 
 
 def date_normalise(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value or "").strip()[:10]
+    born = strength.parse_date(value)
+    return born.isoformat() if born else str(value or "").strip()[:10]
 
 
 def match_strength(resident: Resident, fields: Mapping[str, Any]) -> MatchStrength | None:
-    """Full: last and first names agree, and middle initial and suffix do not disagree.
-    Partial: the date of birth and one of the two names agree. Otherwise no match."""
-    if date_normalise(fields.get("date_of_birth")) != resident.date_of_birth.isoformat():
-        return None
-    last_agrees = name_normalise(fields.get("last_name")) == name_normalise(resident.last_name)
-    first_agrees = name_normalise(fields.get("first_name")) == name_normalise(resident.first_name)
-    middle_theirs = name_normalise(fields.get("middle_name"))[:1]
-    middle_ours = name_normalise(resident.middle_name)[:1]
-    suffix_theirs = suffix_normalise(fields.get("suffix"))
-    suffix_ours = suffix_normalise(resident.suffix)
-    compatible = (not middle_theirs or not middle_ours or middle_theirs == middle_ours) and (
-        not suffix_theirs or not suffix_ours or suffix_theirs == suffix_ours
+    """Full: what portal.matching calls a strong match (name and date of birth). Partial: the
+    date of birth and the surname or the given name agree, so a clerk may pick the person out.
+
+    The stored scale (full, partial) stays this module's: the mailed-code rows keep it, and a
+    candidate is only ever found by date of birth, so exact and weak never arise here."""
+    record = {key: fields.get(key) for key in (*strength.NAME_PART_FIELDS, strength.BIRTH_FIELD)}
+    attributes = strength.ResidentAttributes(
+        legal_name=resident.name, date_of_birth=resident.date_of_birth
     )
-    if last_agrees and first_agrees and compatible:
+    found = strength.match_record(resident=attributes, record_attributes=record)
+    if found.strength == strength.MatchStrength.STRONG:
         return MatchStrength.FULL
-    if last_agrees or first_agrees:
-        return MatchStrength.PARTIAL
-    return None
+    if strength.parse_date(fields.get("date_of_birth")) != resident.date_of_birth:
+        return None
+    names = compare_names(
+        resident.name, PersonName(*(str(record[key] or "") for key in strength.NAME_PART_FIELDS))
+    )
+    return MatchStrength.PARTIAL if {"surname", "given_name"} & set(names.agreed) else None
 
 
 def missing_columns(records: Iterable[SourceRecord]) -> set[str]:
