@@ -8,6 +8,7 @@ import pytest
 
 from portal.accounts.models import SafeguardsAcknowledgment
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 from tests.factories import TEST_PASSWORD, StaffFactory, totp_code, totp_code_for_secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +63,7 @@ def test_staff_without_mfa_sets_up_totp_and_acknowledges_safeguards_before_staff
 
     page.get_by_label("6-digit code").fill("000000")
     page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name="That code is not right").is_visible()
     assert_no_axe_violations(page)
 
@@ -80,7 +81,7 @@ def test_staff_without_mfa_sets_up_totp_and_acknowledges_safeguards_before_staff
     assert page.get_by_role("heading", name="What a person can do if their information is misused")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirm and continue").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name=re.compile("Tick the box")).is_visible()
     assert_no_axe_violations(page)
     assert not SafeguardsAcknowledgment.objects.filter(user=staff).exists()
@@ -128,7 +129,7 @@ def test_resident_account_pages_pass_axe(page, resident):
 
     page.get_by_label("New email address").fill("not an address")
     page.get_by_role("button", name="Change email address").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
 
     page.get_by_label("New email address").fill("alice.moved@example.org")
@@ -139,7 +140,7 @@ def test_resident_account_pages_pass_axe(page, resident):
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill("WRONG1")
     page.get_by_role("button", name="Confirm").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
 
     page.goto("/accounts/sessions/")

@@ -8,6 +8,7 @@ from portal.audit.models import AuditCategory, AuditEvent
 from portal.audit.services import audit_record
 from tests.audit.test_chain import _without_append_only_trigger
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +60,7 @@ def test_an_auditor_filters_the_trail_reads_an_event_and_checks_the_chain(
 
         page.get_by_label("By (user id)").fill("carol")
         _navigate(page, page.get_by_role("button", name="Apply filters"))
-        assert page.title().startswith("Error:")
+        assert_error_page(page)
         assert page.get_by_label("By (user id)").input_value() == "carol"
         assert_no_axe_violations(page)
 

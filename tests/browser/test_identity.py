@@ -10,6 +10,7 @@ import pytest
 from portal.demo.setup import demo_setup
 from portal.identity.matching import ENTITY_WORDS, name_tokens
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 from tests.processes import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -104,7 +105,7 @@ def test_a_new_resident_signs_up_links_a_water_bill_and_reaches_level_2(
     amount_field = page.get_by_label("How much was due on your most recent water bill?")
     amount_field.fill("about forty dollars")
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name=re.compile("Enter the amount in dollars")).is_visible()
     assert amount_field.input_value() == "about forty dollars"
     assert_no_axe_violations(page)
@@ -181,7 +182,7 @@ def test_a_resident_sends_a_photo_id_and_a_clerk_accepts_it(
     page.get_by_label("State ID card").check()
     page.get_by_label("Photo of your ID").set_input_files(str(not_an_image))
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role(
         "link", name=re.compile("must be a JPEG image or PNG image")
     ).is_visible()
@@ -221,7 +222,7 @@ def test_a_resident_sends_a_photo_id_and_a_clerk_accepts_it(
     )
     assert_no_axe_violations(page)
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("Accept it", exact=True).check()
     _continue(page)
@@ -248,7 +249,7 @@ def test_staff_record_a_counter_check_ask_for_an_override_and_withdraw_a_check(
     page.get_by_label("Level 2: linked to your City records").check()
     page.get_by_label("Why is this needed without the usual evidence?").fill("Too short.")
     page.get_by_role("button", name="Ask for approval").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("Why is this needed without the usual evidence?").fill(
         "Known at the counter for years; has no City bill in her own name."
@@ -265,7 +266,7 @@ def test_staff_record_a_counter_check_ask_for_an_override_and_withdraw_a_check(
     page.get_by_label("Passport").check()
     page.get_by_label("Last 4 letters or numbers of the ID number").fill("12")
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("Last 4 letters or numbers of the ID number").fill("A123")
     page.get_by_label("The photo on the ID looks like the person in front of me").check()
@@ -292,7 +293,7 @@ def test_staff_record_a_counter_check_ask_for_an_override_and_withdraw_a_check(
     page.get_by_role("link", name=resident.email).click()
     page.get_by_role("radio", name="Do not accept it").check()
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("Accept it", exact=True).check()
     _continue(page)

@@ -14,6 +14,7 @@ from django.utils.dateformat import format as date_format
 from portal.policies.first_version import first_version_ensure
 from portal.policies.models import PolicyVersion
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,7 +71,7 @@ def test_the_privacy_officer_publishes_a_version_and_residents_see_the_change(
         )
     )
     page.get_by_role("button", name="Save the draft").click()
-    assert "Error:" in page.title()
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("What changes, in plain words").fill("We also never rent it.")
     page.get_by_role("button", name="Save the draft").click()
@@ -92,7 +93,7 @@ def test_the_privacy_officer_publishes_a_version_and_residents_see_the_change(
     _fill_date(page, today + dt.timedelta(days=29))
     page.get_by_label("Yes: it changes what we collect").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("alert").get_by_text("is only 29 days away").is_visible()
     assert_no_axe_violations(page)
     _fill_date(page, takes_effect)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from portal.profiles.models import Profile, ResidentIdentifier
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +66,7 @@ def test_a_resident_fills_in_the_profile_and_checks_it_before_saving(page, live_
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill("1980")
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     page.get_by_role("link", name="Date of birth must be a real date").click()
     assert page.evaluate("document.activeElement.id") == "id_day"
     assert page.get_by_label("Year").input_value() == "1980"
@@ -145,7 +146,7 @@ def test_a_resident_adds_a_previous_address_and_a_number_then_removes_the_number
     page.get_by_label(re.compile("Water and sewer account number")).check()
     page.get_by_label("Number", exact=True).fill("12345")
     _continue(page)
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name=re.compile("like WS-0012345")).is_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Number", exact=True).fill("ws 0012345")

@@ -10,6 +10,7 @@ from django.test import Client
 
 from portal.representatives.models import Grant, GrantStatus
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.pages import assert_error_page
 from tests.factories import PROOF_PDF_BYTES, GrantFactory, ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +80,7 @@ def test_a_representative_asks_with_proof_a_clerk_accepts_and_the_banner_shows(
     page.get_by_role("button", name="Continue").click()
 
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name=re.compile("whatever its name says")).is_visible()
     assert page.get_by_label("Their full name").input_value() == "Alice Archer"
     assert page.get_by_label("Holder of their power of attorney").is_checked()
@@ -119,7 +120,7 @@ def test_a_representative_asks_with_proof_a_clerk_accepts_and_the_banner_shows(
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert page.get_by_role("link", name="Choose what they may ask for").is_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Get a copy of their information").check()
@@ -184,7 +185,7 @@ def test_clerks_refuse_and_stop_pages_pass_axe(page, live_server, clerk, residen
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    assert_error_page(page)
     assert_no_axe_violations(page)
     page.get_by_label("Why is the request not accepted?").fill("The document is not signed.")
     page.get_by_role("button", name="Continue").click()
