@@ -486,3 +486,15 @@ if ACCESS_CLERKS_SEE not in ("all", "assigned"):
 # Business days between notifying a resident of a subpoena or order and releasing what it seeks
 # (c. 66A §2(k): time to seek to quash it), unless a court dispenses with notice.
 LEGAL_PROCESS_NOTICE_BUSINESS_DAYS = env_int("LEGAL_PROCESS_NOTICE_BUSINESS_DAYS", 10, minimum=1)
+
+# --- Connectors -----------------------------------------------------------------------------
+# Hosts the `http` connector may call (tasks/connectors/httpclient.py), checked before any
+# request is made; loopback only unless a department's service is named here.
+CONNECTOR_HTTP_ALLOWED_HOSTS = [
+    host.lower()
+    for host in env_list("CONNECTOR_HTTP_ALLOWED_HOSTS", ["127.0.0.1", "::1", "localhost"])
+]
+# The largest answer a department's service may give to one lookup.
+CONNECTOR_HTTP_MAX_RESPONSE_BYTES = env_int(
+    "CONNECTOR_HTTP_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, minimum=1024
+)

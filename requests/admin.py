@@ -16,9 +16,44 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(DataSource)
 class DataSourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "department", "kind", "responsible_officer", "enabled")
-    list_filter = ("kind", "enabled", "department")
+    """Saving runs DataSource.clean(): the connector's configuration check (a query that could
+    write, a host off the allow-list, a path out of its folder are refused with the reason), the
+    attribute map and the sensitive-needs-level-3 rule (requests/sources.py)."""
+
+    list_display = ("name", "department", "kind", "responsible_officer", "sensitive", "enabled")
+    list_filter = ("kind", "enabled", "sensitive", "department")
     search_fields = ("name", "slug", "responsible_officer")
+    fieldsets = (
+        (None, {"fields": ("department", "slug", "name", "enabled")}),
+        (
+            _("Connector"),
+            {
+                "fields": (
+                    "kind",
+                    "configuration",
+                    "attribute_map",
+                    "timeout_seconds",
+                    "max_concurrent_runs",
+                )
+            },
+        ),
+        (
+            _("Notice of the personal data system (c. 30 §63)"),
+            {
+                "fields": (
+                    "responsible_officer",
+                    "purpose",
+                    "categories_of_data",
+                    "approximate_number_of_persons",
+                    "retention_and_disposal",
+                    "sources_of_data",
+                    "uses_and_users",
+                    "sensitive",
+                    "required_identity_level",
+                )
+            },
+        ),
+    )
 
 
 class LetterTemplateForm(forms.ModelForm):

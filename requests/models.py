@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,66 @@ class DataSource(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     timeout_seconds = models.PositiveIntegerField(_("time-out in seconds"), default=60)
     max_concurrent_runs = models.PositiveSmallIntegerField(_("most runs at once"), default=2)
+    attribute_map = models.JSONField(
+        _("identity attributes to lookup parameters"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Which of the resident's identity attributes fill which lookup parameter, as a JSON "
+            'object, e.g. {"legal_name": "name", "date_of_birth": "dob"}. Attributes are '
+            "named as in the resident's profile (legal_name, date_of_birth) or by the kind of "
+            "City number (water_sewer_account, parcel_id)."
+        ),
+    )
+
+    # The notice of this personal data system (c. 66A §2(e), c. 30 §63), exported for filing by
+    # requests/sources.py. Required in forms; rows made before these fields existed show as
+    # incomplete in the export until the privacy officer fills them in.
+    purpose = models.TextField(
+        _("purpose"),
+        help_text=_("Why the department keeps this system, and the law or duty it serves."),
+    )
+    categories_of_data = models.TextField(
+        _("categories of data"),
+        help_text=_(
+            "The kinds of personal data held: for example names, addresses, dates of birth, "
+            "bills, payments, meter readings."
+        ),
+    )
+    approximate_number_of_persons = models.PositiveIntegerField(
+        _("approximate number of persons"),
+        null=True,
+        help_text=_("About how many people the system holds data on."),
+    )
+    retention_and_disposal = models.TextField(
+        _("retention and disposal"),
+        help_text=_(
+            "How long records are kept (the retention schedule that applies) and how they are "
+            "destroyed when that time is up."
+        ),
+    )
+    sources_of_data = models.TextField(
+        _("where the data comes from"),
+        help_text=_(
+            "The sources of the data: residents themselves, other City departments, state "
+            "agencies, vendors."
+        ),
+    )
+    uses_and_users = models.TextField(
+        _("uses and users"),
+        help_text=_(
+            "What the data is used for and who uses it: inside the City (departments, roles) "
+            "and outside it (agencies, vendors), with the basis for each outside use."
+        ),
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Holds a sensitive category (vital records, health, income or hardship, children): "
+            "residents need identity level 3 for it."
+        ),
+    )
 
     class Meta:
         ordering = ["department__name", "name"]
@@ -78,13 +139,24 @@ class DataSource(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(responsible_officer=""),
                 name="requests_datasource_responsible_officer_required",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sensitive=False) | models.Q(required_identity_level=3),
+                name="requests_datasource_sensitive_needs_level_3",
+            ),
         ]
         verbose_name = _("data source")
         verbose_name_plural = _("data sources")
 
     def __str__(self) -> str:
         return f"{self.department}: {self.name}"
+
+    def clean(self) -> None:
+        # The rules live with the connectors and the notice (requests/sources.py).
+        from requests.sources import data_source_problems
+
+        if problems := data_source_problems(source=self):
+            raise ValidationError(problems)
 
 
 # --- Requests -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ under /staff/requests/."""
 from django.urls import path, register_converter
 
 from portal.access.purpose_views import staff_purpose
-from requests.views import resident, staff
+from requests.views import resident, sources, staff
 
 
 class RequestNumberConverter:
@@ -65,4 +65,6 @@ urlpatterns = [
         name="staff_document",
     ),
     path("staff/requests/<number:number>/do/<slug:name>/", staff.action, name="staff_action"),
+    # The notices of the City's personal data systems (c. 30 §63).
+    path("staff/sources/notices.csv", sources.notices_csv, name="source_notices"),
 ]

@@ -91,6 +91,18 @@ def staff_links(*, user: Any) -> list[StaffLink]:
                 ),
             ),
         ]
+    if scope.may_read_audit(user):
+        links.append(
+            StaffLink(
+                _("Notices of data systems (CSV)"),
+                reverse("requests:source_notices"),
+                _(
+                    "each department data source's notice under c. 30 §63: purpose, kinds of "
+                    "data, number of people, retention, sources, uses and users, and who is "
+                    "responsible"
+                ),
+            )
+        )
     flags = unreviewed_flag_count(user=user)
     if flags is not None:
         links.append(

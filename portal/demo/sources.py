@@ -38,6 +38,83 @@ LIMIT 1
 """
 
 
+# The notice of each system (c. 30 §63; requests/sources.py exports them). Synthetic text for
+# the demo City, in the shape a real filing takes.
+WATER_BILLING_NOTICE = {
+    "purpose": (
+        "To bill and collect water and sewer charges for each service address, read meters, "
+        "and give notice before service is shut off (M.G.L. c. 40 §§ 39A-39L, c. 83 § 16)."
+    ),
+    "categories_of_data": (
+        "Account number, billing name, service and mailing addresses, meter readings and "
+        "usage, bills, payments and their dates, shut-off notices."
+    ),
+    "approximate_number_of_persons": 13500,
+    "retention_and_disposal": (
+        "Bills and payments are kept 6 years after the account closes, meter readings 3 "
+        "years (Municipal Records Retention Schedule); paper is shredded and electronic "
+        "records are deleted by the billing vendor on the department's written instruction."
+    ),
+    "sources_of_data": (
+        "Account holders when they open an account; meter reading equipment; the Treasurer/"
+        "Collector for payments received; the Assessors for ownership changes."
+    ),
+    "uses_and_users": (
+        "Water and sewer billing staff bill and collect; the Treasurer/Collector posts "
+        "payments; the billing software vendor hosts the system under contract; unpaid "
+        "charges are certified to the Assessors for a lien on the property tax bill."
+    ),
+}
+PAYMENT_PLANS_NOTICE = {
+    "purpose": (
+        "To agree and follow payment plans with account holders who cannot pay a water and "
+        "sewer bill in full, and to postpone shut-off for hardship."
+    ),
+    "categories_of_data": (
+        "Account number, payment plan terms and instalments, hardship notes (income, "
+        "household circumstances, medical certification against shut-off)."
+    ),
+    "approximate_number_of_persons": 400,
+    "retention_and_disposal": (
+        "Kept 6 years after the plan ends (Municipal Records Retention Schedule), then "
+        "shredded or deleted; hardship documents are returned or destroyed when the plan "
+        "is approved."
+    ),
+    "sources_of_data": (
+        "Account holders applying for a plan; their physicians or social service agencies, "
+        "with their consent."
+    ),
+    "uses_and_users": (
+        "The Superintendent of Water and two named billing supervisors decide and monitor "
+        "plans; no use outside the department except as the law requires."
+    ),
+    "sensitive": True,
+}
+REAL_ESTATE_TAX_NOTICE = {
+    "purpose": (
+        "To bill, collect and account for real-estate taxes on each parcel (M.G.L. c. 59, c. 60)."
+    ),
+    "categories_of_data": (
+        "Bill numbers, parcel ids, owners' and co-owners' names, mailing addresses, amounts "
+        "billed by quarter, payments with their dates and methods."
+    ),
+    "approximate_number_of_persons": 16000,
+    "retention_and_disposal": (
+        "Tax bills and receipts are kept 10 years (Municipal Records Retention Schedule) and "
+        "tax-title records permanently; then shredded or deleted."
+    ),
+    "sources_of_data": (
+        "The Assessors' commitment of the tax list; taxpayers and their banks or mortgage "
+        "servicers for payments; the lockbox bank."
+    ),
+    "uses_and_users": (
+        "The Treasurer/Collector's staff bill, collect and take tax-title; the Assessors "
+        "for abatements; mortgage servicers and closing attorneys receive municipal lien "
+        "certificates on request (c. 60 § 23); the State Department of Revenue for audits."
+    ),
+}
+
+
 def _lookup(sql: str, key: str, record_type: str) -> dict[str, str]:
     return {"sql": " ".join(sql.split()), "key": key, "record_type": record_type}
 
@@ -60,6 +137,8 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
             "name": "Water and sewer billing",
             "responsible_officer": "Superintendent of Water",
             "required_identity_level": 2,
+            **WATER_BILLING_NOTICE,
+            "attribute_map": {"water_sewer_account": "identifier"},
             "configuration": {
                 "database_url": water_url,
                 "lookups": {
@@ -88,6 +167,8 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
             "name": "Water and sewer payment plans and hardship notes",
             "responsible_officer": "Superintendent of Water",
             "required_identity_level": 3,
+            **PAYMENT_PLANS_NOTICE,
+            "attribute_map": {"water_sewer_account": "identifier"},
             "configuration": {
                 "database_url": water_url,
                 "lookups": {
@@ -103,6 +184,8 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
             "name": "Real-estate tax bills and payments",
             "responsible_officer": "Treasurer/Collector",
             "required_identity_level": 2,
+            **REAL_ESTATE_TAX_NOTICE,
+            "attribute_map": {"real_estate_bill": "identifier"},
             "configuration": {
                 "database_url": treasurer_url,
                 "lookups": {

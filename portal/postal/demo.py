@@ -66,6 +66,32 @@ def postal_demo_sources_ensure(*, directory: Path | None = None) -> DataSource:
             "required_identity_level": 2,
             "enabled": True,
             "timeout_seconds": 20,
+            "attribute_map": {"date_of_birth": "date_of_birth"},
+            # The notice of the system (c. 30 §63), synthetic for the demo City.
+            "purpose": (
+                "The annual listing of residents aged 17 and over, kept by street (M.G.L. "
+                "c. 51 § 4): jury lists, the voter rolls' confirmation, and the address of "
+                "record for mailed identity codes."
+            ),
+            "categories_of_data": (
+                "Name, date of birth, occupation, residential address, veteran status, "
+                "nationality, listing year."
+            ),
+            "approximate_number_of_persons": 33000,
+            "retention_and_disposal": (
+                "Street listings are kept permanently in the City Clerk's office (Municipal "
+                "Records Retention Schedule); working copies are deleted after each year's "
+                "listing is published."
+            ),
+            "sources_of_data": (
+                "The annual census form returned by each household; changes reported by "
+                "residents in person or in writing."
+            ),
+            "uses_and_users": (
+                "City Clerk's staff keep the listing; the Board of Registrars confirms voters; "
+                "the Office of Jury Commissioner receives the list yearly (c. 234A); the "
+                "portal reads addresses of record to mail identity codes."
+            ),
         },
     )
     return source

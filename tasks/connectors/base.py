@@ -44,5 +44,10 @@ class Connector(ABC):
     def configuration_problems(cls, configuration: Mapping[str, Any]) -> list[str]:
         """What is wrong with a configuration, in words for the privacy officer; empty if fine."""
 
+    @classmethod
+    def parameter_names(cls, configuration: Mapping[str, Any]) -> set[str] | None:
+        """The parameters this configuration's lookups take, or None when the kind cannot say."""
+        return None
+
     def lookup_names(self) -> list[str]:
         return sorted((self.configuration.get("lookups") or {}).keys())

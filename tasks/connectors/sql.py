@@ -23,6 +23,8 @@ _WRITING_WORDS = re.compile(
     re.IGNORECASE,
 )
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+# A bound parameter as sqlalchemy.text() reads one: `:name`, not a `::type` cast.
+_BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -108,6 +110,18 @@ class SqlConnector(Connector):
             if problem := read_query_problem(str(lookup["sql"])):
                 problems.append(f"lookup {name!r}: {problem}")
         return problems
+
+    @classmethod
+    def parameter_names(cls, configuration: Mapping[str, Any]) -> set[str] | None:
+        lookups = configuration.get("lookups")
+        if not isinstance(lookups, dict):
+            return set()
+        return {
+            name
+            for lookup in lookups.values()
+            if isinstance(lookup, dict)
+            for name in _BIND.findall(_COMMENTS.sub(" ", str(lookup.get("sql", ""))))
+        }
 
     def _database_url(self) -> str:
         if variable := self.configuration.get("database_url_env"):

@@ -5,7 +5,7 @@ from django.db import connection
 
 from requests.models import ConnectorKind, DataSource
 from tasks.connectors.base import ConnectorError
-from tasks.connectors.registry import configuration_problems, connector_for
+from tasks.connectors.registry import configuration_problems, connector_for, parameter_names
 from tasks.connectors.sql import dispose_engines, read_query_problem
 from tests.factories import DepartmentFactory
 from tests.processes import database_url_for_subprocess
@@ -77,6 +77,32 @@ def test_parameters_are_bound_never_spliced(department_database):
     )
 
     assert records == []
+
+
+@pytest.mark.parametrize("hostile", ["x'); DROP TABLE residents; --", "../../etc/passwd"])
+def test_hostile_parameters_are_only_data(department_database, hostile):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE residents (name varchar(100))")
+    source = _source({"database_url": department_database, "lookups": LOOKUPS})
+    stored = hostile[:20]  # the account number column holds 20 characters
+    try:
+        before = connector_for(source).lookup(
+            name="by_account", parameters={"account_number": hostile}
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO demo_accounts VALUES (%s, 'Hostile, H', 1.00)", [stored])
+        after = connector_for(source).lookup(
+            name="by_account", parameters={"account_number": stored}
+        )
+
+        assert before == []
+        assert [record.key for record in after] == [stored]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM residents")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE residents")
 
 
 def test_database_url_can_come_from_the_environment(department_database, monkeypatch):
@@ -169,6 +195,27 @@ def test_configuration_problems_are_stated_for_the_privacy_officer():
     assert any("holds a password" in problem for problem in problems)
     assert any("lookup 'x'" in problem for problem in problems)
     assert any("lookup 'y' needs sql and key" in problem for problem in problems)
-    assert configuration_problems(kind="csv", configuration={}) == [
-        "no connector of kind 'csv' is available yet"
+    assert configuration_problems(kind="manual", configuration={}) == [
+        "no connector of kind 'manual' is available yet"
     ]
+    assert configuration_problems(kind="sql", configuration=["not", "an", "object"]) == [
+        "the configuration must be a JSON object"
+    ]
+
+
+def test_the_parameters_a_query_takes_are_its_bound_names_not_casts():
+    configuration = {
+        "lookups": {
+            "a": {
+                "sql": "SELECT * FROM t WHERE x::text = :identifier "
+                "AND d = CAST(:dob AS date) -- :not_me"
+            },
+            "b": {"sql": "SELECT '12:30' AS t FROM t WHERE y = :account_number"},
+        }
+    }
+
+    names = parameter_names(kind="sql", configuration=configuration)
+
+    assert {"identifier", "dob", "account_number"} <= names
+    assert "text" not in names
+    assert "not_me" not in names
