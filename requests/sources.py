@@ -79,8 +79,8 @@ def _attribute_map_problems(source: DataSource) -> list[str]:
 def data_source_problems(*, source: DataSource) -> dict[str, list[str]]:
     """What is wrong with a source's settings, by field; empty when it may be saved.
 
-    A kind without a connector yet (manual, portal) may be saved disabled, so its notice can be
-    recorded before it can run."""
+    A kind without a connector yet (manual) may be saved disabled, so its notice can be recorded
+    before it can run."""
     problems: dict[str, list[str]] = {}
     if has_connector(source.kind):
         found = configuration_problems(kind=source.kind, configuration=source.configuration)

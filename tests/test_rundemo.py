@@ -1,4 +1,5 @@
-"""The run command brings up web, worker and beat on the embedded defaults; Ctrl-C stops all."""
+"""The run command brings up web, worker, beat and the demo water service on the embedded
+defaults; Ctrl-C stops all."""
 
 import json
 import os
@@ -30,14 +31,31 @@ def _healthz(port: int) -> tuple[int, dict]:
         return error.code, json.load(error)
 
 
+def _water_status(port: int) -> int | None:
+    """The demo water service's answer to a call without its token; None while it is not up."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/WS-0000001", timeout=5):
+            return 200
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
 def test_run_command_serves_healthy_portal_with_demo_and_stops_on_ctrl_c(tmp_path):
     port = _free_port()
+    water_port = _free_port()
     embedded = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    env = {**embedded, "PORTAL_VAR_DIR": str(tmp_path / "var"), "PORTAL_DEMO": "true"}
+    env = {
+        **embedded,
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "PORTAL_DEMO": "true",
+        "DEMO_WATER_SERVICE_PORT": str(water_port),
+    }
     log = tmp_path / "rundemo.log"
     with log.open("wb") as output:
         portal = subprocess.Popen(
@@ -62,11 +80,20 @@ def test_run_command_serves_healthy_portal_with_demo_and_stops_on_ctrl_c(tmp_pat
         printed = log.read_text()
         assert f"http://127.0.0.1:{port}/" in printed
         assert "clerk@demo.example.org" in printed
+        assert f"http://127.0.0.1:{water_port}/" in printed
+        wait_until(
+            lambda: _water_status(water_port) == 401,
+            timeout=30,
+            what="the demo water service refusing a call without its token",
+            process=portal,
+            log=log,
+        )
 
         portal.send_signal(signal.SIGINT)
         portal.wait(60)
     finally:
         stop(portal)
     assert "The portal has stopped." in log.read_text(), tail(log)
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    for stopped in (port, water_port):
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", stopped), timeout=1).close()

@@ -1,5 +1,6 @@
 """The demo City's data sources: how the portal reaches the department stores that
-`portal/demo/stores/` writes, through the `sql` connector (tasks/connectors/sql.py).
+`portal/demo/stores/` writes, through the `sql` connector (tasks/connectors/sql.py), and the
+water vendor's online service through the `http` connector.
 
 Each source names its responsible officer (c. 66A §2(a)) and the identity level its records need
 (DEPARTMENTS.md: water payment plans hold hardship notes, so level 3). Lookups take the parameter
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.demo.stores import treasurer, water_sewer
+from portal.demo.water_service import TOKEN_ENV as WATER_SERVICE_TOKEN_ENV
+from portal.demo.water_service import water_service_port
 from requests.models import ConnectorKind, DataSource, Department
 
 WATER_ACCOUNT_KNOWLEDGE = """
@@ -127,6 +130,36 @@ def _by_account(table: str, key: str, record_type: str, order: str) -> dict[str,
     )
 
 
+def water_service_source_definition() -> dict[str, Any]:
+    """The water vendor's online service (portal/demo/water_service.py), which rundemo starts on
+    loopback. It finds accounts by billing name and address, for a resident who has not proved
+    an account number; the records of an account known by number come from the billing
+    database source above, so no record is gathered twice under one key."""
+    return {
+        "slug": "water-sewer-billing-online",
+        "department": "water_sewer",
+        "kind": ConnectorKind.HTTP,
+        "name": "Water and Sewer billing (online service)",
+        "responsible_officer": "Superintendent of Water",
+        "required_identity_level": 2,
+        **WATER_BILLING_NOTICE,
+        "attribute_map": {"legal_name": "name", "current_address": "address"},
+        "configuration": {
+            "base_url": f"http://127.0.0.1:{water_service_port()}",
+            "token_env": WATER_SERVICE_TOKEN_ENV,
+            "lookups": {
+                "accounts_by_name_and_address": {
+                    "path": "/accounts",
+                    "params": {"name": "{name}", "address": "{address}"},
+                    "record_type": "water_sewer_account",
+                    "key": "account_number",
+                    "records": "accounts",
+                },
+            },
+        },
+    }
+
+
 def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
     water_url = f"sqlite:///{(directory / water_sewer.FILENAME).resolve()}"
     treasurer_url = f"sqlite:///{(directory / treasurer.FILENAME).resolve()}"
@@ -208,6 +241,7 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
                 },
             },
         },
+        water_service_source_definition(),
     ]
 
 
@@ -224,8 +258,8 @@ def demo_sources_ensure(*, directory: Path) -> list[DataSource]:
         source, _created = DataSource.objects.update_or_create(
             slug=slug,
             defaults={
-                **definition,
                 "kind": ConnectorKind.SQL,
+                **definition,
                 "enabled": True,
                 "timeout_seconds": 10,
             },

@@ -5,10 +5,12 @@ from requests.models import DataSource
 from tasks.connectors.base import Connector, ConnectorError
 from tasks.connectors.csv import CsvConnector
 from tasks.connectors.http import HttpConnector
+from tasks.connectors.portal import PortalConnector
 from tasks.connectors.sql import SqlConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
-    connector.kind: connector for connector in (SqlConnector, HttpConnector, CsvConnector)
+    connector.kind: connector
+    for connector in (SqlConnector, HttpConnector, CsvConnector, PortalConnector)
 }
 
 

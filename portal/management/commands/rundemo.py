@@ -1,10 +1,12 @@
-"""Run the whole portal on one machine: web server, Celery worker and beat, with the demo data.
+"""Run the whole portal on one machine: web server, Celery worker and beat, with the demo data,
+and the demo water and sewer billing vendor's online service on loopback.
 
 Ctrl-C (or SIGTERM) stops all of it; if any part exits on its own, the others are stopped too,
 so a half-running portal never looks healthy.
 """
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,6 +21,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo.accounts import read_demo_logins
+from portal.demo.water_service import TOKEN_ENV as WATER_TOKEN_ENV
+from portal.demo.water_service import water_service_port
 
 STARTUP_TIMEOUT_SECONDS = 90
 STOP_GRACE_SECONDS = 15
@@ -37,11 +41,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, residents: int, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("rundemo is for the demo; production runs gunicorn and celery.")
+        try:
+            water_port = water_service_port()
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         call_command("migrate", interactive=False, verbosity=0)
         call_command("demo_setup", residents=residents, verbosity=1, stdout=self.stdout)
 
         url = f"http://{host}:{port}/"
         environment = {**os.environ, "PORTAL_DEMO": "true"}
+        # The worker calls the water service with the token the service accepts: one per run.
+        environment.setdefault(WATER_TOKEN_ENV, secrets.token_urlsafe(32))
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         celery = [sys.executable, "-m", "celery", "--app=portal"]
         commands = {
@@ -53,6 +63,7 @@ class Command(BaseCommand):
                 "--loglevel=INFO",
                 f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
             ],
+            "water": [*manage, "run_water_service", f"--port={water_port}", "--skip-checks"],
         }
         processes: dict[str, subprocess.Popen] = {}
         stopping = False
@@ -72,7 +83,7 @@ class Command(BaseCommand):
                     command, cwd=settings.BASE_DIR, env=environment, process_group=0
                 )
             if self._wait_until_serving(url, processes, lambda: stopping):
-                self._print_banner(url)
+                self._print_banner(url, water_port)
             while not stopping:
                 exited = {n: p.returncode for n, p in processes.items() if p.poll() is not None}
                 if exited:
@@ -100,19 +111,25 @@ class Command(BaseCommand):
             )
         return False
 
-    def _print_banner(self, url: str) -> None:
+    def _print_banner(self, url: str, water_port: int) -> None:
         lines = [
             "",
             "=" * 72,
             f"The Westfield Records Portal is running at {url}",
             f"Health: {url}healthz",
+            f"Demo water and sewer billing service: http://127.0.0.1:{water_port}/",
             "",
             "Demo logins (synthetic people; demo only):",
         ]
         lines += [
             f"  {login.role:<20} {login.email:<38} {login.password}" for login in read_demo_logins()
         ]
-        lines += ["", "Press Ctrl-C to stop the web server, the worker and beat.", "=" * 72, ""]
+        lines += [
+            "",
+            "Press Ctrl-C to stop the web server, the worker, beat and the water service.",
+            "=" * 72,
+            "",
+        ]
         self.stdout.write("\n".join(lines))
 
     def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
