@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "portal.disclosures.apps.DisclosuresConfig",
     "portal.policies.apps.PoliciesConfig",
     "requests.apps.RequestsConfig",
+    "requests.gathering.apps.GatheringConfig",
 ]
 
 MIDDLEWARE = [
@@ -498,3 +499,17 @@ CONNECTOR_HTTP_ALLOWED_HOSTS = [
 CONNECTOR_HTTP_MAX_RESPONSE_BYTES = env_int(
     "CONNECTOR_HTTP_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+
+# --- Gathering from the departments (requests/gathering) -----------------------------------
+# How long a worker holds a source run before the reconciler may hand it to another; longer
+# than a task may run (CELERY_TASK_TIME_LIMIT), so a live worker never loses its run.
+GATHERING_LEASE_SECONDS = env_int("GATHERING_LEASE_SECONDS", 360, minimum=30)
+# Tries of a source that answers with transient errors before its run fails.
+GATHERING_MAX_ATTEMPTS = env_int("GATHERING_MAX_ATTEMPTS", 5, minimum=1)
+# The wait before try n+1 is base·2^(n-1) seconds, at most the cap, with ±50% jitter.
+GATHERING_BACKOFF_BASE_SECONDS = env_int("GATHERING_BACKOFF_BASE_SECONDS", 30, minimum=1)
+GATHERING_BACKOFF_CAP_SECONDS = env_int("GATHERING_BACKOFF_CAP_SECONDS", 3600, minimum=1)
+# A run unfinished this long is logged by the reconciler as stuck.
+GATHERING_STUCK_MINUTES = env_int("GATHERING_STUCK_MINUTES", 120, minimum=1)
+# Business days a steward has to search a manual source.
+GATHERING_MANUAL_DUE_BUSINESS_DAYS = env_int("GATHERING_MANUAL_DUE_BUSINESS_DAYS", 5, minimum=1)

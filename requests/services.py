@@ -31,6 +31,8 @@ from portal.representatives.models import Grant
 from portal.representatives.selectors import active_grant
 from requests import letters
 from requests.calendar import BUSINESS_DAY_KINDS, business_calendar, due_dates, shift_after_pause
+from requests.gathering.selectors import request_has_unfinished_runs
+from requests.gathering.services import gathering_start
 from requests.models import (
     Channel,
     Delivery,
@@ -191,6 +193,7 @@ def request_submit(
         )
     else:
         request_transition(request=request, to=RequestStatus.GATHERING, actor=None)
+        gathering_start(request=request)
     return request
 
 
@@ -204,12 +207,14 @@ def requests_release_identity_hold(*, user: User) -> int:
         if level < kind_needs_level(request.kind):
             continue
         try:
-            request_transition(
-                request=request,
-                to=RequestStatus.GATHERING,
-                actor=None,
-                reason=f"identity level {int(level)} reached",
-            )
+            with transaction.atomic():
+                request_transition(
+                    request=request,
+                    to=RequestStatus.GATHERING,
+                    actor=None,
+                    reason=f"identity level {int(level)} reached",
+                )
+                gathering_start(request=request)
         except IllegalTransition:
             continue  # moved by someone else meanwhile
         moved += 1
@@ -468,6 +473,8 @@ def request_clock_resume(*, request: Request, actor: User, reason: str = "") -> 
         changes=changes,
         event_details={"paused_on": paused_on.isoformat(), "resumed_on": resumed_on.isoformat()},
     )
+    if target == RequestStatus.GATHERING:
+        gathering_start(request=request)
     audit_record(
         action="request.clock_resumed",
         category=AuditCategory.STATE_CHANGE,
@@ -571,10 +578,20 @@ def request_extend(*, request: Request, actor: User, new_due_on: date, reason: s
 
 
 def request_review_start(*, request: Request, actor: User, reason: str) -> RequestEvent:
-    """Gathering → review, by hand, until gathering from the departments is built."""
+    """Gathering → review, by hand: only once every department source has finished (succeeded,
+    failed or skipped), since review must not start on half the records."""
     _require_staff(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Enter why the request is ready for review.")})
+    if request_has_unfinished_runs(request):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Some department sources have not finished. Wait for them, or skip a "
+                    "source you can do without, before starting the review."
+                )
+            }
+        )
     return request_transition(
         request=request, to=RequestStatus.IN_REVIEW, actor=actor, reason=reason.strip()
     )

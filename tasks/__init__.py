@@ -15,4 +15,5 @@ TASK_MODULES = (
     "tasks.policies",
     "tasks.disclosures",
     "tasks.audit",
+    "tasks.gathering",
 )

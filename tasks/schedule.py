@@ -41,4 +41,11 @@ BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    # Every minute: source runs whose broker message was lost, whose retry is due or whose
+    # worker died (lease ended) are sent again; runs unfinished for long are logged.
+    "reconcile-gathering": {
+        "task": "tasks.gathering.reconcile",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

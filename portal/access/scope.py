@@ -180,6 +180,37 @@ for _label in (
     scope_for(_label)(_through_request(_label))
 
 
+# --- Gathering: source runs, what they found, the stewards' work items ------------------------
+
+
+def _gathering(label: str, *, request_path: str, department_path: str | None) -> ScopeRule:
+    """Clerks and the privacy officer through the requests they see; a steward, the runs and
+    work items of their departments (not the records gathered); residents nothing: what was
+    gathered reaches them only when it is released."""
+
+    def rule(user: Any) -> QuerySet:
+        model = _model(label)
+        if may_work_requests(user):
+            requests = visible(user, "requests.Request")
+            return model.objects.filter(**{f"{request_path}__in": requests})
+        if department_path and _role(user) == Role.STEWARD:
+            departments = steward_department_ids(user)
+            return model.objects.filter(**{f"{department_path}__in": departments})
+        return model.objects.none()
+
+    return rule
+
+
+for _label, _request_path, _department_path in (
+    ("gathering.SourceRun", "request", "source__department"),
+    ("gathering.GatheredRecord", "run__request", None),
+    ("gathering.WorkItem", "run__request", "department"),
+):
+    scope_for(_label)(
+        _gathering(_label, request_path=_request_path, department_path=_department_path)
+    )
+
+
 # --- Identity, representatives and mailed codes (staff queues) ------------------------------
 
 

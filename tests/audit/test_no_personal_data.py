@@ -23,6 +23,7 @@ from portal.representatives.services import (
     grant_revoke,
 )
 from requests.calendar import business_calendar
+from requests.gathering.services import source_run_execute
 from requests.services import (
     request_assign,
     request_close,
@@ -32,7 +33,6 @@ from requests.services import (
     request_message_send,
     request_note_add,
     request_reply,
-    request_review_start,
     request_submit,
 )
 from tests.factories import (
@@ -223,7 +223,11 @@ def _request_day(alice, clerk):
         new_due_on=business_calendar().add_business_days(filed.final_due_on, 3),
         reason=EXTENSION,
     )
-    request_review_start(request=filed, actor=clerk, reason="All three archives answered")
+    # The departments' sources answer (a worker runs each), and the request moves on to review.
+    for run_id in filed.source_runs.values_list("pk", flat=True):
+        source_run_execute(run_id=run_id, worker="worker@test")
+    filed.refresh_from_db()
+    assert filed.status == "in_review"
     request_deny(request=filed, actor=clerk, reason=DENIAL, exemptions=["26c"])
     request_close(request=filed, actor=clerk, reason=CLOSING)
 
@@ -278,6 +282,8 @@ def test_a_working_day_leaves_ids_and_field_names_but_no_personal_data(
         "request.letter_sent",
         "request.closed",
         "request.status_changed",
+        "gathering.started",
+        "gathering.run_succeeded",
     } <= actions
     for event in events:
         stored = json.dumps(
