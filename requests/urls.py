@@ -4,7 +4,7 @@ under /staff/requests/."""
 from django.urls import path, register_converter
 
 from portal.access.purpose_views import staff_purpose
-from requests.views import resident, sources, staff
+from requests.views import resident, sources, sources_staff, staff
 
 
 class RequestNumberConverter:
@@ -65,6 +65,16 @@ urlpatterns = [
         name="staff_document",
     ),
     path("staff/requests/<number:number>/do/<slug:name>/", staff.action, name="staff_action"),
+    path(
+        "staff/requests/<number:number>/sources/<int:run_id>/retry/",
+        sources_staff.run_retry,
+        name="staff_run_retry",
+    ),
+    path(
+        "staff/requests/<number:number>/sources/<int:run_id>/skip/",
+        sources_staff.run_skip,
+        name="staff_run_skip",
+    ),
     # The notices of the City's personal data systems (c. 30 §63).
     path("staff/sources/notices.csv", sources.notices_csv, name="source_notices"),
 ]

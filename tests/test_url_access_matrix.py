@@ -149,6 +149,10 @@ TABLE: dict[str, Row] = {
     "requests:staff_letter_pdf": Row("request_letter", REQUEST_STAFF),
     "requests:staff_document": Row("request_document", REQUEST_STAFF),
     "requests:staff_action": Row("request_action", REQUEST_STAFF),
+    # A department source of alice's request that failed: it may be tried again; skipping is
+    # only for a source still running, so the skip page says it cannot be done now (409).
+    "requests:staff_run_retry": Row("source_run", REQUEST_STAFF),
+    "requests:staff_run_skip": Row("source_run", REQUEST_STAFF, answers=(409,)),
     # A clerk says why before opening a request not assigned to them. alice's request is
     # assigned to the clerk persona, and the privacy officer is logged, never asked: both are
     # sent straight on to the request.

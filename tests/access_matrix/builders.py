@@ -39,6 +39,11 @@ def request_action(world: World) -> dict[str, Any]:
 
 
 @builder
+def source_run(world: World) -> dict[str, Any]:
+    return {"number": world.request.number, "run_id": world.source_run.pk}
+
+
+@builder
 def resident_account(world: World) -> dict[str, Any]:
     return {"pk": world.alice.pk}
 

@@ -184,6 +184,29 @@ class World:
     def document(self) -> Any:
         return self.message.documents.get()
 
+    @cached_property
+    def source_run(self) -> Any:
+        """A department source of the Assessors that failed for alice's request, which is
+        finding records: the clerk may try it again or skip it. Made directly: a real run
+        needs a connector and a worker."""
+        from requests.gathering.models import RunStatus, SourceRun
+        from requests.models import ConnectorKind, DataSource
+        from requests.states import RequestStatus, request_transition
+
+        if self.request.status == RequestStatus.AWAITING_IDENTITY:
+            request_transition(request=self.request, to=RequestStatus.GATHERING, actor=None)
+        source = DataSource.objects.create(
+            department=self._fixture("department_a"),
+            slug="assessors-owners",
+            name="Assessors' owner records",
+            kind=ConnectorKind.SQL,
+            configuration={},
+            responsible_officer="Chief Assessor",
+        )
+        return SourceRun.objects.create(
+            request=self.request, source=source, status=RunStatus.FAILED
+        )
+
     # --- Identity -----------------------------------------------------------------------------
 
     @cached_property
