@@ -6,15 +6,17 @@ component must be present and be the production one (PostgreSQL, Redis), or the 
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from tests.factories import DepartmentFactory, StaffFactory, UserFactory
-from tests.processes import WorkerProcess, start_celery_worker, stop
+from tests.processes import WorkerProcess, start_celery_worker, stop, wait_for_idle_worker
 
 RUN_ID = os.environ["PORTAL_TEST_RUN_ID"]
 REQUIRE_ALL_COMPONENTS = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -109,6 +111,23 @@ def _sql_flush_through_append_only_tables(self, style, tables, **kwargs):
 
 PostgresOperations.sql_flush = _sql_flush_through_append_only_tables
 
+_postgres_execute_sql_flush = PostgresOperations.execute_sql_flush
+
+
+def _execute_sql_flush_retrying_deadlocks(self, sql_list):
+    """A worker task still reading when a test ends can deadlock with TRUNCATE; PostgreSQL rolls
+    the TRUNCATE back, and emptying again once the task is done succeeds."""
+    for attempt in range(5):
+        try:
+            return _postgres_execute_sql_flush(self, sql_list)
+        except OperationalError as error:
+            if "deadlock detected" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+PostgresOperations.execute_sql_flush = _execute_sql_flush_retrying_deadlocks
+
 
 # --- Personas -------------------------------------------------------------------------------
 
@@ -179,8 +198,32 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]
         worker = start_celery_worker(
             log=Path(settings.VAR_DIR) / "celery-worker.log", hostname=f"test-{RUN_ID}@localhost"
         )
+    _running_workers.append(worker)
     yield worker
+    _running_workers.remove(worker)
     stop(worker.process)
+
+
+_running_workers: list[WorkerProcess] = []
+
+
+@pytest.fixture(autouse=True)
+def _worker_done_before_the_database_is_emptied(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Once the session's worker runs, it takes every task a transactional test sends after
+    commit, whether or not the test waits for it. The test's data must outlive those tasks: a
+    task still working while the tables are emptied deadlocks with TRUNCATE, or writes into
+    the next test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        # Asking for the database here puts this fixture's teardown before the emptying.
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if transactional:
+        for worker in _running_workers:
+            wait_for_idle_worker(worker)
 
 
 # --- A real browser -------------------------------------------------------------------------

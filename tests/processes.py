@@ -1,6 +1,7 @@
 """Real processes for integration tests: a Celery worker, and waiting on them."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -71,6 +72,49 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def unfinished_tasks(self) -> set[str]:
+        """Task ids the worker logged as received and not yet as finished."""
+        output = self.output()
+        received = set(_RECEIVED.findall(output))
+        return received - set(_FINISHED.findall(output))
+
+
+_RECEIVED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] received")
+_FINISHED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] (?:succeeded|raised|retry|failed)")
+
+
+def queued_messages() -> int:
+    """Messages waiting on this run's queue in the broker, not yet taken by a worker."""
+    from django.conf import settings
+    from kombu.exceptions import ChannelError
+
+    from portal.celery import app
+
+    with app.connection_for_read() as broker:
+        try:
+            declared = broker.default_channel.queue_declare(
+                queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True
+            )
+        except ChannelError:  # Redis keeps no key for an empty queue
+            return 0
+    return declared.message_count
+
+
+def wait_for_idle_worker(worker: WorkerProcess, *, timeout: float = 30) -> bool:
+    """Wait until nothing is queued and the worker has finished every task it took, seen twice
+    in a row so a message between the broker and the log is not missed. False on timeout."""
+    deadline = time.monotonic() + timeout
+    idle_checks = 0
+    while time.monotonic() < deadline and worker.process.poll() is None:
+        if queued_messages() == 0 and not worker.unfinished_tasks():
+            idle_checks += 1
+            if idle_checks == 2:
+                return True
+        else:
+            idle_checks = 0
+        time.sleep(0.05)
+    return False
 
 
 def start_celery_worker(*, log: Path, hostname: str) -> WorkerProcess:
