@@ -8,11 +8,12 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt
+from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
 from portal.accounts.models import Role, User
 from portal.accounts.services import safeguards_acknowledge
-from requests.models import Department
+from requests.models import ConnectorKind, DataSource, Department
 
 TEST_PASSWORD = "correct horse battery staple 42"
 
@@ -314,3 +315,33 @@ def identity_document(*, user: object, status: str = "pending", data: bytes | No
         status=status,
         submitted_at=None if status == "draft" else timezone.now(),
     )
+
+
+def search_by_hand_source(*, slug: str = "archive-search-by-hand") -> DataSource:
+    """A `manual` source: a request entering gathering waits there for the department's steward,
+    as it does in a City with one paper archive, instead of going straight on to review."""
+    department = DepartmentFactory(slug="records-archive", name="Records Archive")
+    source, _created = DataSource.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "department": department,
+            "name": "Paper records archive",
+            "kind": ConnectorKind.MANUAL,
+            "responsible_officer": "Archivist",
+            "configuration": {},
+            "attribute_map": {},
+        },
+    )
+    return source
+
+
+def searches_finished(request) -> None:
+    """Every source run of the request finished without the request moving on, the state in
+    which a clerk starts the review by hand."""
+    from requests.gathering.models import RunStatus, SourceRun, WorkItem, WorkItemStatus
+    from requests.gathering.states import run_move, work_item_move
+
+    for item in WorkItem.objects.filter(run__request=request):
+        work_item_move(item_id=item.pk, to=WorkItemStatus.CANCELLED, completed_at=timezone.now())
+    for run in SourceRun.objects.filter(request=request):
+        run_move(run_id=run.pk, to=RunStatus.SKIPPED, skipped_reason="Searched by hand")

@@ -114,6 +114,7 @@ class GatheredRecord(models.Model):
 class WorkItemStatus(models.TextChoices):
     OPEN = "open", _("To do")
     DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("No longer needed")
 
 
 class WorkItem(models.Model):

@@ -110,9 +110,8 @@ def _work_item_open(run: SourceRun, source: DataSource, now: datetime) -> None:
 def gathering_start(*, request: Request) -> list[SourceRun]:
     """One run per enabled source the request may reach (idempotent: a request that comes back
     to gathering keeps its runs), each sent to a worker once this transaction commits. A source
-    needing a higher identity level than the requester holds is left out. A request back from a
-    pause whose runs have all finished goes on to review; with no source at all it stays for the
-    clerk to move by hand."""
+    needing a higher identity level than the requester holds is left out. A request with no
+    source to ask, or back from a pause with every run finished, goes on to review at once."""
     now = timezone.now()
     level = identity_level(user=request.requester)
     runs: list[SourceRun] = []
@@ -130,9 +129,6 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
         if source.kind == ConnectorKind.MANUAL:
             _work_item_open(run, source, now)
         runs.append(run)
-    if not runs and not left_out:
-        # No source is configured: nothing was started, and the clerk moves the request on.
-        return runs
     _enqueue(run.pk for run in runs if run.status in (RunStatus.PENDING, RunStatus.RETRY_WAIT))
     audit_record(
         action="gathering.started",
@@ -145,16 +141,23 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
             "sources_needing_higher_identity": left_out,
         },
     )
-    if runs:
-        # A request back from a pause may find every run already finished.
-        gathering_fan_in(request_id=request.pk)
+    gathering_fan_in(
+        request_id=request.pk,
+        reason=(
+            "every department source has answered"
+            if runs
+            else "no department source to ask for this requester"
+        ),
+    )
     return runs
 
 
 # --- The fan-in -----------------------------------------------------------------------------
 
 
-def gathering_fan_in(*, request_id: int) -> bool:
+def gathering_fan_in(
+    *, request_id: int, reason: str = "every department source has answered"
+) -> bool:
     """Move the request to review when every run is finished. Locks the request row first, so
     two runs finishing at once cannot both move it (nor both miss the last one). True if moved."""
     with transaction.atomic():
@@ -170,7 +173,7 @@ def gathering_fan_in(*, request_id: int) -> bool:
             request=request,
             to=RequestStatus.IN_REVIEW,
             actor=None,
-            reason="every department source has answered",
+            reason=reason,
         )
         return True
 
@@ -475,6 +478,14 @@ def source_run_skip(*, run: SourceRun, actor: Any, reason: str) -> SourceRun:
     )
     if changed != 1:
         raise GatheringError(_("This source has already finished."))
+    # A steward need no longer search for a source the clerk gave up on.
+    for item_id in WorkItem.objects.filter(run_id=run.pk).values_list("pk", flat=True):
+        work_item_move(
+            item_id=item_id,
+            where=Q(status=WorkItemStatus.OPEN),
+            to=WorkItemStatus.CANCELLED,
+            completed_at=timezone.now(),
+        )
     audit_record(
         action="gathering.run_skipped",
         category=AuditCategory.DECISION,

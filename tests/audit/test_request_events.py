@@ -25,10 +25,16 @@ from requests.services import (
     request_submit,
 )
 from requests.states import TRANSITIONS, IllegalTransition, Mover, RequestStatus, request_transition
-from tests.factories import PROOF_PDF_BYTES
+from tests.factories import PROOF_PDF_BYTES, search_by_hand_source, searches_finished
 from tests.requests.conftest import verify
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _a_department_searches_by_hand(db):
+    """Filed requests rest in gathering, where the clerk's moves these tests make start from."""
+    return search_by_hand_source()
 
 
 def _new_request(requester) -> Request:
@@ -127,6 +133,7 @@ def test_filing_assigning_and_notes_are_recorded_with_ids(resident, clerk):
     assert _actions(filed) == [
         "request.filed",
         "request.status_changed",
+        "gathering.started",
         "request.assigned",
         "request.note_added",
     ]
@@ -153,6 +160,7 @@ def test_the_clock_messages_extension_and_decisions_are_recorded(resident, clerk
     filed.refresh_from_db()
     new_due = business_calendar().add_business_days(filed.final_due_on, 5)
     request_extend(request=filed, actor=clerk, new_due_on=new_due, reason="Many files.")
+    searches_finished(filed)
     request_review_start(request=filed, actor=clerk, reason="Found them.")
     request_deny(request=filed, actor=clerk, reason="Exempt.", exemptions=["26c"])
     request_close(request=filed, actor=clerk, reason="Done.")

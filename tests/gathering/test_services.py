@@ -13,7 +13,13 @@ from portal.audit.models import AuditEvent
 from portal.identity.models import IdentityLevel
 from portal.matching.strength import MatchStrength
 from requests.gathering import services
-from requests.gathering.models import GatheredRecord, RunStatus, SourceRun, WorkItem
+from requests.gathering.models import (
+    GatheredRecord,
+    RunStatus,
+    SourceRun,
+    WorkItem,
+    WorkItemStatus,
+)
 from requests.gathering.selectors import request_is_partial, request_source_runs
 from requests.gathering.services import (
     fields_decrypt,
@@ -24,6 +30,7 @@ from requests.gathering.services import (
     source_runs_reconcile,
     work_item_complete,
 )
+from requests.models import RequestEvent
 from requests.services import request_review_start
 from requests.states import RequestStatus
 from tasks.connectors.base import SourceRecord
@@ -456,12 +463,24 @@ def test_review_cannot_start_by_hand_while_sources_are_unfinished(
     assert _status(request) == RequestStatus.IN_REVIEW
 
 
-def test_with_no_sources_configured_the_clerk_starts_review_by_hand(file_request, clerk):
+def test_with_no_source_to_ask_the_request_goes_straight_to_review(file_request):
     request, _callbacks = file_request()
-    assert _status(request) == RequestStatus.GATHERING
 
-    request_review_start(request=request, actor=clerk, reason="Searched by hand")
+    assert _status(request) == RequestStatus.IN_REVIEW
+    assert not SourceRun.objects.filter(request=request).exists()
+    moved = RequestEvent.objects.filter(request=request, to_status=RequestStatus.IN_REVIEW).get()
+    assert moved.text == "no department source to ask for this requester"
 
+
+def test_skipping_a_manual_source_cancels_the_stewards_work_item(file_request, department_a, clerk):
+    make_source(department_a, "card-index", kind="manual", attribute_map={})
+    request, _callbacks = file_request()
+    run = SourceRun.objects.get(request=request)
+
+    source_run_skip(run=run, actor=clerk, reason="The archive is closed for moving")
+
+    item = WorkItem.objects.get(run=run)
+    assert item.status == WorkItemStatus.CANCELLED
     assert _status(request) == RequestStatus.IN_REVIEW
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from portal.identity.models import IdentityLevel, VerificationMethod
 from portal.identity.services import identity_verification_record
 from requests.services import request_submit
+from tests.factories import search_by_hand_source
 
 BOSTON = ZoneInfo("America/New_York")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -29,6 +30,12 @@ def verify(user, level=IdentityLevel.REMOTE):
         else VerificationMethod.IN_PERSON_ID,
         evidence={"test": True},
     )
+
+
+@pytest.fixture(autouse=True)
+def _a_department_searches_by_hand(db):
+    """Filed requests rest in gathering, where the clerk's moves these tests make start from."""
+    return search_by_hand_source()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from requests.services import (
 )
 from tasks.deadlines import send_deadline_digest
 from tasks.notifications import send_request_update
+from tests.factories import searches_finished
 from tests.requests.conftest import at, verify
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,7 @@ def test_question_to_requester_is_in_the_email(verified_resident, clerk, mailout
 
 def test_reasons_written_for_the_record_stay_out_of_the_email(verified_resident, clerk, mailoutbox):
     request = _filed(verified_resident)
+    searches_finished(request)
     event = request_review_start(
         request=request, actor=clerk, reason="Internal: Dana searched the Assessors' files"
     )

@@ -39,7 +39,7 @@ from requests.services import (
     requests_release_identity_hold,
 )
 from requests.states import IllegalTransition, RequestStatus
-from tests.factories import PROOF_PDF_BYTES, StaffFactory, UserFactory
+from tests.factories import PROOF_PDF_BYTES, StaffFactory, UserFactory, searches_finished
 from tests.requests.conftest import at, verify
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +280,7 @@ def test_clerk_starts_the_clock_again_and_the_request_returns_where_it_was(
     verified_resident, clerk
 ):
     request = _filed(verified_resident)
+    searches_finished(request)
     request_review_start(request=request, actor=clerk, reason="Records found by hand")
     request_information_ask(request=request, actor=clerk, question="Please confirm your address.")
 

@@ -17,7 +17,7 @@ from requests.services import (
     request_submit,
 )
 from requests.states import RequestStatus
-from tests.factories import ReplyTemplateFactory, StaffFactory, UserFactory
+from tests.factories import ReplyTemplateFactory, StaffFactory, UserFactory, searches_finished
 from tests.requests.conftest import at, verify
 
 pytestmark = pytest.mark.django_db
@@ -390,6 +390,7 @@ def test_deny_needs_an_exemption_and_keeps_the_reason(client, clerk, filed):
 def test_review_then_close_is_refused_until_decided(client, clerk, filed):
     client.force_login(clerk)
     _state_purpose(client, filed)
+    searches_finished(filed)
 
     client.post(
         reverse("requests:staff_action", args=[filed.number, "review"]), {"reason": "Found"}

@@ -16,6 +16,7 @@ from requests.services import (
     request_withdraw,
 )
 from requests.states import RequestStatus, request_transition
+from tests.factories import searches_finished
 from tests.requests.conftest import verify
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_requester_timeline_tells_the_story_newest_first(resident, clerk):
         new_due_on=_next_business_day(request),
         reason="Many departments",
     )
+    searches_finished(request)
     request_review_start(request=request, actor=clerk, reason="Found by hand")
     request_letter_send(request=request, kind=LetterKind.WRITTEN_RESPONSE, actor=clerk)
     request_transition(request=request, to=RequestStatus.DECIDED, actor=clerk)
