@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "portal.policies.apps.PoliciesConfig",
     "requests.apps.RequestsConfig",
     "requests.gathering.apps.GatheringConfig",
+    "requests.release.apps.ReleaseConfig",
 ]
 
 MIDDLEWARE = [

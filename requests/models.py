@@ -129,7 +129,16 @@ class DataSource(models.Model):
         default=False,
         help_text=_(
             "Holds a sensitive category (vital records, health, income or hardship, children): "
-            "residents need identity level 3 for it."
+            "residents need identity level 3 for it, and a release needs a second clerk."
+        ),
+    )
+    never_released_fields = models.JSONField(
+        _("fields never released"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Fields of this system's records that are removed before any release, as a JSON "
+            'list of field names, e.g. ["internal_risk_score", "inspector_notes"].'
         ),
     )
 

@@ -211,6 +211,44 @@ for _label, _request_path, _department_path in (
     )
 
 
+# --- Review and release: decisions, redactions, packages -------------------------------------
+
+
+def _release_staff(label: str, *, request_path: str) -> ScopeRule:
+    """The review's working papers: clerks and the privacy officer, through the requests they
+    see. Residents learn the outcome from the letter and the package, never from these rows."""
+
+    def rule(user: Any) -> QuerySet:
+        model = _model(label)
+        if may_work_requests(user):
+            requests = visible(user, "requests.Request")
+            return model.objects.filter(**{f"{request_path}__in": requests})
+        return model.objects.none()
+
+    return rule
+
+
+for _label, _request_path in (
+    ("release.SourceDecision", "request"),
+    ("release.Redaction", "request"),
+    ("release.OtherPersonRelease", "record__run__request"),
+):
+    scope_for(_label)(_release_staff(_label, request_path=_request_path))
+
+
+@scope_for("release.ReleasePackage")
+def _release_packages(user: Any) -> QuerySet:
+    """Staff through the requests they see; the resident (or their representative) only the
+    package that is ready, of a request they may see."""
+    ReleasePackage = _model("release.ReleasePackage")
+    requests = visible(user, "requests.Request")
+    if may_work_requests(user):
+        return ReleasePackage.objects.filter(request__in=requests)
+    if is_resident(user):
+        return ReleasePackage.objects.filter(request__in=requests, status="ready")
+    return ReleasePackage.objects.none()
+
+
 # --- Identity, representatives and mailed codes (staff queues) ------------------------------
 
 
