@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.models import AuditCategory
 from portal.audit.services import audit_record
-from requests.models import DataSource
+from requests.models import ConnectorKind, DataSource
 from tasks.connectors.registry import configuration_problems, has_connector, parameter_names
 
 PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -79,10 +79,16 @@ def _attribute_map_problems(source: DataSource) -> list[str]:
 def data_source_problems(*, source: DataSource) -> dict[str, list[str]]:
     """What is wrong with a source's settings, by field; empty when it may be saved.
 
-    A kind without a connector yet (manual) may be saved disabled, so its notice can be recorded
-    before it can run."""
+    A `manual` source has no configuration: its department's steward searches by hand (a work
+    item per request). Any other kind without a connector may be saved disabled, so its notice
+    can be recorded before it can run."""
     problems: dict[str, list[str]] = {}
-    if has_connector(source.kind):
+    if source.kind == ConnectorKind.MANUAL:
+        if source.configuration:
+            problems["configuration"] = [
+                _("A manual source has no configuration: its steward searches by hand.")
+            ]
+    elif has_connector(source.kind):
         found = configuration_problems(kind=source.kind, configuration=source.configuration)
         if found:
             problems["configuration"] = found

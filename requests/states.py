@@ -175,6 +175,11 @@ def request_transition(
             details={"from_status": str(source), "to_status": str(target), "event_id": event.pk},
         )
         requester_notification_schedule(event=event)
+        if target in FINISHED_STATUSES:
+            from requests.gathering.services import work_items_cancel
+
+            # A steward need no longer search for an answered or withdrawn request.
+            work_items_cancel(request_id=request.pk)
     for name, value in fields.items():
         setattr(request, name, value)
     return event

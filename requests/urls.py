@@ -1,10 +1,10 @@
 """The `requests` namespace: the resident's requests under /requests/, the clerk's workbench
-under /staff/requests/."""
+under /staff/requests/, the stewards' searches under /staff/work-items/."""
 
 from django.urls import path, register_converter
 
 from portal.access.purpose_views import staff_purpose
-from requests.views import resident, sources, sources_staff, staff
+from requests.views import resident, sources, sources_staff, staff, work_items
 
 
 class RequestNumberConverter:
@@ -75,6 +75,9 @@ urlpatterns = [
         sources_staff.run_skip,
         name="staff_run_skip",
     ),
+    # The stewards' searches of their departments' records for a manual source.
+    path("staff/work-items/", work_items.work_item_list, name="work_items"),
+    path("staff/work-items/<int:pk>/", work_items.work_item_detail, name="work_item"),
     # The notices of the City's personal data systems (c. 30 §63).
     path("staff/sources/notices.csv", sources.notices_csv, name="source_notices"),
 ]

@@ -40,6 +40,7 @@ from tests.access_matrix.objects import (
     PENDING_REPRESENTATIVE,
     PERSONAS,
     PRIVACY_OFFICER,
+    STEWARD_A,
     STEWARD_B,
     World,
 )
@@ -59,7 +60,7 @@ OWNER_OR_REPRESENTATIVE = frozenset({OWNER, ACCEPTED_REPRESENTATIVE})
 REPRESENTATIVE_WHO_ASKED = frozenset({PENDING_REPRESENTATIVE})
 # The representative acting for alice under an accepted grant.
 ACTING_REPRESENTATIVE = frozenset({ACCEPTED_REPRESENTATIVE})
-# Staff, by what they do (portal/access/scope.py). Stewards have no pages here yet.
+# Staff, by what they do (portal/access/scope.py).
 REQUEST_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
 IDENTITY_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
 GRANT_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
@@ -67,6 +68,9 @@ POSTAL_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
 DISCLOSURE_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
 AUDIT_READERS = frozenset({AUDITOR, PRIVACY_OFFICER})
 PRIVACY_OFFICER_ONLY = frozenset({PRIVACY_OFFICER})
+# The steward of the department a work item is for (the Assessors: alice's request names them).
+# Clerks follow the search on the request page; only the steward answers it.
+ITEMS_STEWARD = frozenset({STEWARD_A})
 # Public pages: anyone, signed in or not.
 EVERYONE = frozenset(PERSONAS)
 
@@ -78,6 +82,7 @@ MATRIX_PERSONAS = (
     OTHER_RESIDENT,
     PENDING_REPRESENTATIVE,
     ACCEPTED_REPRESENTATIVE,
+    STEWARD_A,
     STEWARD_B,
     CLERK,
     AUDITOR,
@@ -157,6 +162,8 @@ TABLE: dict[str, Row] = {
     # assigned to the clerk persona, and the privacy officer is logged, never asked: both are
     # sent straight on to the request.
     "requests:staff_purpose": Row("own_request", REQUEST_STAFF, answers=(302,)),
+    # A steward's search of their department's records for alice's request, still to do.
+    "requests:work_item": Row("work_item", ITEMS_STEWARD),
     # Disclosures and legal process.
     "disclosures:detail": Row("disclosure", DISCLOSURE_STAFF),
     "disclosures:consent": Row("disclosure", DISCLOSURE_STAFF),

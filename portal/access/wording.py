@@ -125,6 +125,11 @@ ITEMS: dict[str, ItemWording] = {
         resident_download=_("downloaded the notice we sent you about a subpoena or court order"),
         why=_("to answer a subpoena or court order lawfully"),
     ),
+    "work_item": ItemWording(
+        staff=_("Department search for a request"),
+        resident=_("searched their department's records for your request {number}"),
+        why=_("to answer your request {number}"),
+    ),
     "consent_document": ItemWording(
         staff=_("Written consent to share"),
         resident=_("looked at the consent you signed to share your information"),

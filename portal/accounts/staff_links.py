@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from portal.access import scope
 from portal.access.selectors import unreviewed_flag_count
+from requests.gathering.selectors import steward_open_work_item_count
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,21 @@ def staff_links(*, user: Any) -> list[StaffLink]:
                 _("Requests"),
                 reverse("requests:queue"),
                 _("residents' requests for their information, with their due dates"),
+            )
+        )
+    if scope.steward_department_ids(user):
+        to_do = steward_open_work_item_count(user=user)
+        links.append(
+            StaffLink(
+                _("Department searches"),
+                reverse("requests:work_items"),
+                ngettext(
+                    "requests that need a search of your department's records: %(count)d to do",
+                    "requests that need a search of your department's records: %(count)d to do",
+                    to_do,
+                )
+                % {"count": to_do},
+                anchor="work-items",
             )
         )
     if scope.may_review_identity(user):

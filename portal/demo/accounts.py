@@ -41,6 +41,9 @@ STAFF_ACCOUNTS = (
     DemoAccount(
         Role.STEWARD, "steward.water@demo.example.org", "Wren", "Waterworks", "water_sewer"
     ),
+    # The Building Department's paper archive is searched by hand: its steward answers the
+    # work item a request makes for it.
+    DemoAccount(Role.STEWARD, "steward.building@demo.example.org", "Blake", "Builder", "building"),
     DemoAccount(Role.PRIVACY_OFFICER, "privacy.officer@demo.example.org", "Priya", "Officer"),
     DemoAccount(Role.AUDITOR, "auditor@demo.example.org", "Avery", "Auditor"),
 )

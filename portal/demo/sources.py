@@ -1,6 +1,7 @@
 """The demo City's data sources: how the portal reaches the department stores that
 `portal/demo/stores/` writes, through the `sql` connector (tasks/connectors/sql.py), and the
-water vendor's online service through the `http` connector.
+water vendor's online service through the `http` connector. The other departments' sources, and
+the `csv`, `manual` and `portal` kinds, are in portal/demo/sources_more.py.
 
 Each source names its responsible officer (c. 66A §2(a)) and the identity level its records need
 (DEPARTMENTS.md: water payment plans hold hardship notes, so level 3). Lookups take the parameter
@@ -13,7 +14,8 @@ written out.
 from pathlib import Path
 from typing import Any
 
-from portal.demo.stores import treasurer, water_sewer
+from portal.demo.sources_more import more_source_definitions
+from portal.demo.stores import parks_recreation, treasurer, water_sewer
 from portal.demo.water_service import TOKEN_ENV as WATER_SERVICE_TOKEN_ENV
 from portal.demo.water_service import water_service_port
 from requests.models import ConnectorKind, DataSource, Department
@@ -242,6 +244,7 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
             },
         },
         water_service_source_definition(),
+        *more_source_definitions(directory),
     ]
 
 
@@ -250,6 +253,9 @@ def demo_sources_ensure(*, directory: Path) -> list[DataSource]:
     address-of-record source for codes by post is defined with that feature (portal.postal)."""
     from portal.postal.demo import postal_demo_sources_ensure
 
+    # The folder Parks and Recreation's nightly export is dropped into: a csv source names a
+    # folder that exists, even before the first export has arrived.
+    (directory / parks_recreation.FOLDER).mkdir(parents=True, exist_ok=True)
     sources = [postal_demo_sources_ensure(directory=directory)]
     for definition in demo_source_definitions(directory):
         definition = dict(definition)

@@ -479,13 +479,7 @@ def source_run_skip(*, run: SourceRun, actor: Any, reason: str) -> SourceRun:
     if changed != 1:
         raise GatheringError(_("This source has already finished."))
     # A steward need no longer search for a source the clerk gave up on.
-    for item_id in WorkItem.objects.filter(run_id=run.pk).values_list("pk", flat=True):
-        work_item_move(
-            item_id=item_id,
-            where=Q(status=WorkItemStatus.OPEN),
-            to=WorkItemStatus.CANCELLED,
-            completed_at=timezone.now(),
-        )
+    _work_items_cancel(WorkItem.objects.filter(run_id=run.pk))
     audit_record(
         action="gathering.run_skipped",
         category=AuditCategory.DECISION,
@@ -503,6 +497,24 @@ def source_run_skip(*, run: SourceRun, actor: Any, reason: str) -> SourceRun:
 # --- A steward's answer for a manual source -------------------------------------------------
 
 
+def _work_items_cancel(items: Any) -> int:
+    now = timezone.now()
+    return sum(
+        work_item_move(
+            item_id=item_id,
+            where=Q(status=WorkItemStatus.OPEN),
+            to=WorkItemStatus.CANCELLED,
+            completed_at=now,
+        )
+        for item_id in items.filter(status=WorkItemStatus.OPEN).values_list("pk", flat=True)
+    )
+
+
+def work_items_cancel(*, request_id: int) -> int:
+    """Cancel the open work items of a request that has finished. Returns how many."""
+    return _work_items_cancel(WorkItem.objects.filter(run__request_id=request_id))
+
+
 @transaction.atomic
 def work_item_complete(
     *,
@@ -518,6 +530,9 @@ def work_item_complete(
         raise PermissionDenied
     if found_nothing == bool(records):
         raise GatheringError(_("Enter the records you found, or say you found none."))
+    status = Request.objects.filter(source_runs__pk=item.run_id).values_list("status", flat=True)
+    if status.first() not in RUNNABLE_REQUEST_STATUSES:
+        raise GatheringError(_("The request has finished: this search is no longer needed."))
     now = timezone.now()
     closed = work_item_move(
         item_id=item.pk,

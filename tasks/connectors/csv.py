@@ -5,7 +5,11 @@ Configuration:
      "file": "street-listing-*.csv",          # a name pattern; the newest matching file is read
      "encoding": "utf-8", "delimiter": ",",   # optional
      "lookups": {"<name>": {"match": {"DOB": "date_of_birth"},   # column: parameter
-                            "record_type": "street_listing", "key": "RESIDENT_ID"}}}
+                            "record_type": "street_listing", "key": "RESIDENT_ID",
+                            "fields": {"DOB": "date_of_birth"}}}}  # optional renames
+
+`fields` renames an export's own column names to the names matching reads (first_name,
+last_name, date_of_birth, address...); other columns keep their names.
 
 The file is read row by row (never loaded whole), and a row is returned when every matched
 column equals its parameter (ignoring case and surrounding spaces). Only a file directly in the
@@ -29,7 +33,7 @@ from typing import Any
 from tasks.connectors.base import Connector, ConnectorError, SourceRecord
 
 SETTINGS = frozenset({"folder", "folder_env", "file", "encoding", "delimiter", "lookups"})
-LOOKUP_SETTINGS = frozenset({"match", "record_type", "key"})
+LOOKUP_SETTINGS = frozenset({"match", "record_type", "key", "fields"})
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # A lookup matching more rows than this is too broad to be about one person.
 MAX_MATCHES = 10_000
@@ -70,6 +74,12 @@ def _lookup_problems(name: str, lookup: Any) -> list[str]:
         problems.append(f"lookup {name!r}: match maps column names to plain parameter names")
     if not isinstance(lookup.get("key"), str) or not lookup["key"]:
         problems.append(f"lookup {name!r} needs key, the column that identifies a record")
+    renames = lookup.get("fields", {})
+    if not isinstance(renames, dict) or not all(
+        isinstance(column, str) and column and isinstance(field, str) and NAME.match(field)
+        for column, field in renames.items()
+    ):
+        problems.append(f"lookup {name!r}: fields maps column names to plain field names")
     return problems
 
 
@@ -202,8 +212,13 @@ class CsvConnector(Connector):
                 permanent=False,
             ) from None
         record_type = lookup.get("record_type", name)
+        renames = lookup.get("fields", {})
         return [
-            SourceRecord(key=row[lookup["key"]], record_type=record_type, fields=row)
+            SourceRecord(
+                key=row[lookup["key"]],
+                record_type=record_type,
+                fields={renames.get(column, column): value for column, value in row.items()},
+            )
             for row in rows
         ]
 

@@ -44,6 +44,11 @@ def source_run(world: World) -> dict[str, Any]:
 
 
 @builder
+def work_item(world: World) -> dict[str, Any]:
+    return {"pk": world.work_item.pk}
+
+
+@builder
 def resident_account(world: World) -> dict[str, Any]:
     return {"pk": world.alice.pk}
 

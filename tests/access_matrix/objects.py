@@ -3,9 +3,9 @@
 Almost everything belongs to the resident alice (or to the clerks' work on her): her request
 naming the Assessors, its letter, document and message, her photo ID, override and check, her
 profile's rows, grants to act for her, her codes by post, a disclosure and a legal process about
-her, an audit event and a flagged access to her data. The privacy policy's versions are the
-City's. Each is made the first time a builder asks for it, so a test makes only what its URL
-needs.
+her, the Assessors' steward's search for her request, an audit event and a flagged access to
+her data. The privacy policy's versions are the City's. Each is made the first time a builder
+asks for it, so a test makes only what its URL needs.
 
 The personas are the suite's own (tests/conftest.py) where it has them, fetched through pytest
 so they are exactly the people every other test uses.
@@ -43,6 +43,7 @@ OWNER = "owner"  # alice, whose objects these are
 OTHER_RESIDENT = "other_resident"  # bob, nothing to do with alice
 PENDING_REPRESENTATIVE = "pending_representative"  # asked to act for alice; not accepted yet
 ACCEPTED_REPRESENTATIVE = "accepted_representative"  # acts for alice under an accepted grant
+STEWARD_A = "steward_a"  # steward of the Assessors, who searches their card index for alice
 STEWARD_B = "steward_b"  # steward of Water and Sewer; alice's request names the Assessors
 CLERK = "clerk"  # alice's request is assigned to this clerk
 AUDITOR = "auditor"
@@ -54,6 +55,7 @@ PERSONAS = (
     OTHER_RESIDENT,
     PENDING_REPRESENTATIVE,
     ACCEPTED_REPRESENTATIVE,
+    STEWARD_A,
     STEWARD_B,
     CLERK,
     AUDITOR,
@@ -64,6 +66,7 @@ PERSONAS = (
 SUITE_FIXTURES = {
     OWNER: "resident",
     OTHER_RESIDENT: "other_resident",
+    STEWARD_A: "steward_a",
     STEWARD_B: "steward_b",
     CLERK: "clerk",
     PRIVACY_OFFICER: "privacy_officer",
@@ -205,6 +208,33 @@ class World:
         )
         return SourceRun.objects.create(
             request=self.request, source=source, status=RunStatus.FAILED
+        )
+
+    @cached_property
+    def work_item(self) -> Any:
+        """The Assessors' steward's search of their card index for alice's request, still to
+        do. Made as the gathering leaves it, but directly, for the reason given at
+        `source_run`."""
+        from requests.gathering.models import RunStatus, SourceRun, WorkItem
+        from requests.models import ConnectorKind, DataSource
+        from requests.states import RequestStatus, request_transition
+
+        if self.request.status == RequestStatus.AWAITING_IDENTITY:
+            request_transition(request=self.request, to=RequestStatus.GATHERING, actor=None)
+        department_a = self._fixture("department_a")
+        source = DataSource.objects.create(
+            department=department_a,
+            slug="assessors-card-index",
+            name="Assessors' card index",
+            kind=ConnectorKind.MANUAL,
+            configuration={},
+            responsible_officer="Chief Assessor",
+        )
+        run = SourceRun.objects.create(
+            request=self.request, source=source, status=RunStatus.WAITING_FOR_STEWARD
+        )
+        return WorkItem.objects.create(
+            run=run, department=department_a, due_on=timezone.localdate() + dt.timedelta(days=10)
         )
 
     # --- Identity -----------------------------------------------------------------------------

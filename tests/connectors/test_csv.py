@@ -84,6 +84,33 @@ def test_matching_rows_of_the_newest_export_are_returned(folder, make_source):
     }
 
 
+def test_columns_can_be_renamed_to_the_names_matching_reads(folder, make_source):
+    _write(folder / "street-listing-2026.csv", HEADER + ROWS)
+    configuration = _configuration(folder)
+    configuration["lookups"]["by_birth"]["fields"] = {
+        "DOB": "date_of_birth",
+        "FIRST_NAME": "first_name",
+    }
+    source = make_source("csv", configuration)
+
+    (record,) = _lookup(source, date_of_birth="1961-04-02", last_name="smith")
+
+    assert record.fields["date_of_birth"] == "1961-04-02"
+    assert record.fields["first_name"] == "ROBERT"
+    assert record.fields["LAST_NAME"] == "SMITH"
+    assert "DOB" not in record.fields
+
+
+@pytest.mark.parametrize("fields", [["DOB"], {"DOB": "date of birth"}, {"": "dob"}])
+def test_renames_that_are_not_plain_names_are_refused(folder, fields):
+    configuration = _configuration(folder)
+    configuration["lookups"]["by_birth"]["fields"] = fields
+
+    problems = configuration_problems(kind="csv", configuration=configuration)
+
+    assert problems == ["lookup 'by_birth': fields maps column names to plain field names"]
+
+
 def test_the_folder_can_come_from_the_environment(folder, make_source, monkeypatch):
     _write(folder / "street-listing-2026.csv", HEADER + ROWS)
     monkeypatch.setenv("CLERK_EXPORT_FOLDER", str(folder))

@@ -174,16 +174,16 @@ def test_an_attribute_map_of_the_wrong_shape_is_refused(mapping, words):
     assert words in " ".join(caught.value.message_dict["attribute_map"])
 
 
-def test_a_kind_without_a_connector_is_saved_only_disabled(client, privacy_officer):
+def test_a_manual_source_is_saved_enabled_without_configuration(client, privacy_officer):
     department = DepartmentFactory()
-    manual = {"kind": "manual", "configuration": "{}", "attribute_map": "{}"}
+    manual = {"kind": "manual", "attribute_map": "{}"}
 
-    refused = _post(client, privacy_officer, _form(department, **manual))
-    saved = _post(client, privacy_officer, _form(department, **manual, enabled=None))
+    refused = _post(client, privacy_officer, _form(department, **manual, configuration='{"a": 1}'))
+    saved = _post(client, privacy_officer, _form(department, **manual, configuration="{}"))
 
-    assert "There is no connector of kind manual yet" in refused.content.decode()
+    assert "A manual source has no configuration" in refused.content.decode()
     assert saved.status_code == 302
-    assert not DataSource.objects.get().enabled
+    assert DataSource.objects.get().enabled
 
 
 def test_clerks_cannot_add_sources(client, clerk):

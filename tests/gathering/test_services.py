@@ -22,6 +22,7 @@ from requests.gathering.models import (
 )
 from requests.gathering.selectors import request_is_partial, request_source_runs
 from requests.gathering.services import (
+    GatheringError,
     fields_decrypt,
     gathering_start,
     source_run_execute,
@@ -30,8 +31,8 @@ from requests.gathering.services import (
     source_runs_reconcile,
     work_item_complete,
 )
-from requests.models import RequestEvent
-from requests.services import request_review_start
+from requests.models import Request, RequestEvent
+from requests.services import request_review_start, request_withdraw
 from requests.states import RequestStatus
 from tasks.connectors.base import SourceRecord
 from tests.gathering.conftest import (
@@ -560,3 +561,19 @@ def test_a_run_finished_while_the_clock_was_stopped_moves_the_request_on_when_it
 
     assert _status(request) == RequestStatus.IN_REVIEW
     assert SourceRun.objects.filter(request=request).count() == 1
+
+
+def test_a_withdrawn_request_cancels_its_stewards_work_item(work_item, alice):
+    request_withdraw(request=work_item.run.request, actor=alice, reason="")
+
+    work_item.refresh_from_db()
+    assert work_item.status == WorkItemStatus.CANCELLED
+
+
+def test_a_steward_cannot_answer_for_a_finished_request(work_item, steward_a):
+    # As if the cancellation were missed: the answer itself is refused too.
+    request = work_item.run.request
+    Request.objects.filter(pk=request.pk).update(status=RequestStatus.CLOSED)
+
+    with pytest.raises(GatheringError, match="no longer needed"):
+        work_item_complete(item=work_item, actor=steward_a, records=[], found_nothing=True)
