@@ -501,6 +501,14 @@ CONNECTOR_HTTP_MAX_RESPONSE_BYTES = env_int(
     "CONNECTOR_HTTP_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, minimum=1024
 )
 
+# --- Release packages (requests/release) ----------------------------------------------------
+# Days a resident's download link works after the package is built; a clerk can reissue it.
+RELEASE_LINK_DAYS = env_int("RELEASE_LINK_DAYS", 30, minimum=1)
+# How long a worker holds a package it builds before another may take it over.
+RELEASE_BUILD_LEASE_SECONDS = env_int("RELEASE_BUILD_LEASE_SECONDS", 1800, minimum=60)
+# Tries at building a package before it fails and the clerk is asked to reissue it.
+RELEASE_BUILD_MAX_ATTEMPTS = env_int("RELEASE_BUILD_MAX_ATTEMPTS", 3, minimum=1)
+
 # --- Gathering from the departments (requests/gathering) -----------------------------------
 # How long a worker holds a source run before the reconciler may hand it to another; longer
 # than a task may run (CELERY_TASK_TIME_LIMIT), so a live worker never loses its run.

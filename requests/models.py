@@ -348,6 +348,8 @@ class RequestEventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     EXTENDED = "extended", _("Deadline extended")
     LETTER_SENT = "letter_sent", _("Letter sent")
+    PACKAGE_READY = "package_ready", _("Records ready to download")
+    PACKAGE_DOWNLOADED = "package_downloaded", _("Records downloaded")
 
 
 class RequestEvent(models.Model):

@@ -57,6 +57,10 @@ def requester_title(event: RequestEvent) -> str:
         }
     if event.kind == K.LETTER_SENT:
         return _("We sent you a letter: %(title)s") % {"title": event.details.get("title", "")}
+    if event.kind == K.PACKAGE_READY:
+        return _("Your records are ready to download")
+    if event.kind == K.PACKAGE_DOWNLOADED:
+        return _("Your records were downloaded")
     return str(event.get_kind_display())
 
 

@@ -16,4 +16,5 @@ TASK_MODULES = (
     "tasks.disclosures",
     "tasks.audit",
     "tasks.gathering",
+    "tasks.release",
 )

@@ -48,4 +48,10 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Every minute: release packages whose build message was lost or whose worker died.
+    "reconcile-release-packages": {
+        "task": "tasks.release.reconcile",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
