@@ -4,7 +4,15 @@ under /staff/requests/, the stewards' searches under /staff/work-items/."""
 from django.urls import path, register_converter
 
 from portal.access.purpose_views import staff_purpose
-from requests.views import resident, sources, sources_staff, staff, work_items
+from requests.views import (
+    delivery_urls,
+    resident,
+    review_urls,
+    sources,
+    sources_staff,
+    staff,
+    work_items,
+)
 
 
 class RequestNumberConverter:
@@ -80,4 +88,8 @@ urlpatterns = [
     path("staff/work-items/<int:pk>/", work_items.work_item_detail, name="work_item"),
     # The notices of the City's personal data systems (c. 30 §63).
     path("staff/sources/notices.csv", sources.notices_csv, name="source_notices"),
+    # Review and release (requests/views/review_urls.py), and delivery of the package
+    # (requests/views/delivery_urls.py).
+    *review_urls.urlpatterns,
+    *delivery_urls.urlpatterns,
 ]

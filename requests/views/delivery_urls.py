@@ -1,0 +1,3 @@
+"""The resident's download of released records, and the clerk's reissue of a package."""
+
+urlpatterns: list = []
