@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests', '0009_datasource_never_released_fields'),
+        ("requests", "0009_datasource_never_released_fields"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('filed', 'Request received'), ('status_changed', 'State changed'), ('assigned', 'Assigned'), ('message_to_requester', 'Message to the requester'), ('message_from_requester', 'Message from the requester'), ('note', 'Internal note'), ('extended', 'Deadline extended'), ('letter_sent', 'Letter sent'), ('package_ready', 'Records ready to download'), ('package_downloaded', 'Records downloaded')], max_length=30, verbose_name='what happened'),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("filed", "Request received"),
+                    ("status_changed", "State changed"),
+                    ("assigned", "Assigned"),
+                    ("message_to_requester", "Message to the requester"),
+                    ("message_from_requester", "Message from the requester"),
+                    ("note", "Internal note"),
+                    ("extended", "Deadline extended"),
+                    ("letter_sent", "Letter sent"),
+                    ("package_ready", "Records ready to download"),
+                    ("package_downloaded", "Records downloaded"),
+                ],
+                max_length=30,
+                verbose_name="what happened",
+            ),
         ),
     ]
