@@ -69,6 +69,8 @@ class WorkerProcess:
     process: subprocess.Popen
     log: Path
     hostname: str
+    # The queue it consumes, when not this run's default one.
+    queue: str | None = None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -84,21 +86,17 @@ _RECEIVED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] received")
 _FINISHED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] (?:succeeded|raised|retry|failed)")
 
 
-def queued_messages() -> int:
-    """Messages waiting on this run's queue in the broker, not yet taken by a worker."""
+def queued_messages(queue: str | None = None) -> int:
+    """Messages waiting on a queue (by default this run's) in the broker, not yet taken by a
+    worker. Counted directly: kombu's passive declare looks for the Redis key without the run's
+    key prefix, so it would call every queue empty. Both brokers the portal runs on (Redis, the
+    filesystem) are kombu virtual transports, which count a queue this way."""
     from django.conf import settings
-    from kombu.exceptions import ChannelError
 
     from portal.celery import app
 
     with app.connection_for_read() as broker:
-        try:
-            declared = broker.default_channel.queue_declare(
-                queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True
-            )
-        except ChannelError:  # Redis keeps no key for an empty queue
-            return 0
-    return declared.message_count
+        return broker.default_channel._size(queue or settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 def wait_for_idle_worker(worker: WorkerProcess, *, timeout: float = 30) -> bool:
@@ -107,7 +105,7 @@ def wait_for_idle_worker(worker: WorkerProcess, *, timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     idle_checks = 0
     while time.monotonic() < deadline and worker.process.poll() is None:
-        if queued_messages() == 0 and not worker.unfinished_tasks():
+        if queued_messages(worker.queue) == 0 and not worker.unfinished_tasks():
             idle_checks += 1
             if idle_checks == 2:
                 return True
@@ -117,8 +115,31 @@ def wait_for_idle_worker(worker: WorkerProcess, *, timeout: float = 30) -> bool:
     return False
 
 
-def start_celery_worker(*, log: Path, hostname: str) -> WorkerProcess:
-    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess()}
+def purge_queue(queue: str) -> int:
+    """Empty a queue in the broker, as a broker restarted without persistence would; returns how
+    many messages were dropped."""
+    from portal.celery import app
+
+    with app.connection_for_write() as broker:
+        return broker.default_channel.queue_purge(queue) or 0
+
+
+def start_celery_worker(
+    *,
+    log: Path,
+    hostname: str,
+    queue: str | None = None,
+    env: dict[str, str] | None = None,
+    pool: str = "prefork",
+    concurrency: int = 1,
+) -> WorkerProcess:
+    """A worker on this run's queue, or on `queue`, with `env` added to the inherited
+    environment. With pool="solo" tasks run in the worker's own process, so killing that one
+    process stops the task it was running. `concurrency` is the number of pool processes (or
+    threads) running tasks at once."""
+    env = {**os.environ, **(env or {}), "DATABASE_URL": database_url_for_subprocess()}
+    if queue:
+        env["CELERY_TASK_DEFAULT_QUEUE"] = queue
     command = [
         sys.executable,
         "-m",
@@ -126,7 +147,8 @@ def start_celery_worker(*, log: Path, hostname: str) -> WorkerProcess:
         "--app=portal",
         "worker",
         "--loglevel=INFO",
-        "--concurrency=1",
+        f"--concurrency={concurrency}",
+        f"--pool={pool}",
         "--without-gossip",
         "--without-mingle",
         f"--hostname={hostname}",
@@ -135,7 +157,7 @@ def start_celery_worker(*, log: Path, hostname: str) -> WorkerProcess:
         process = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    worker = WorkerProcess(process=process, log=log, hostname=hostname)
+    worker = WorkerProcess(process=process, log=log, hostname=hostname, queue=queue)
     wait_until(
         lambda: " ready." in worker.output(),
         timeout=90,

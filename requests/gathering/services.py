@@ -197,7 +197,13 @@ def source_run_claim(*, run_id: int, worker: str, now: datetime | None = None) -
     token = f"{worker} {uuid.uuid4().hex[:12]}"[:200]
     claimed = run_move(
         run_id=run_id,
-        where=_claimable(now) & Q(request__status__in=RUNNABLE_REQUEST_STATUSES),
+        # The request's state as a subquery, not a join: PostgreSQL re-checks the run's own
+        # conditions after waiting on another claim's row lock only when they are the outer
+        # WHERE's, so two workers can never both claim one run.
+        where=_claimable(now)
+        & Q(
+            request_id__in=Request.objects.filter(status__in=RUNNABLE_REQUEST_STATUSES).values("pk")
+        ),
         to=RunStatus.RUNNING,
         lease_expires_at=now + timedelta(seconds=settings.GATHERING_LEASE_SECONDS),
         claimed_by=token,
@@ -319,7 +325,8 @@ def _failure_record(*, run: SourceRun, token: str, message: str, permanent: bool
             to = RunStatus.FAILED
             changes: dict[str, Any] = {"finished_at": now, "next_attempt_at": None}
         else:
-            text = message
+            # Only a run that waits for its next try says it will be tried again.
+            text = _("%(message)s; it will be tried again") % {"message": message}
             to = RunStatus.RETRY_WAIT
             changes = {"next_attempt_at": now + retry_delay(run.attempts)}
         ours = run_move(

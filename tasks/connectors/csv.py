@@ -208,7 +208,7 @@ class CsvConnector(Connector):
             ) from None
         except OSError as error:
             raise ConnectorError(
-                f"the export could not be read ({error.strerror}); the lookup will be tried again",
+                f"the export could not be read ({error.strerror})",
                 permanent=False,
             ) from None
         record_type = lookup.get("record_type", name)
@@ -284,7 +284,6 @@ class CsvConnector(Connector):
                 return found
             if monotonic() > deadline:
                 raise ConnectorError(
-                    f"reading the export took longer than {self.source.timeout_seconds} seconds; "
-                    "the lookup will be tried again",
+                    f"reading the export took longer than {self.source.timeout_seconds} seconds",
                     permanent=False,
                 )

@@ -76,12 +76,12 @@ def _status_error(response: httpx.Response, host: str, token_env: str | None) ->
     status = response.status_code
     if status == 429:
         return ConnectorError(
-            f"the service at {host} is busy (HTTP 429); the lookup will be tried again",
+            f"the service at {host} is busy (HTTP 429)",
             permanent=False,
         )
     if status >= 500:
         return ConnectorError(
-            f"the service at {host} had an error (HTTP {status}); the lookup will be tried again",
+            f"the service at {host} had an error (HTTP {status})",
             permanent=False,
         )
     if 300 <= status < 400:
@@ -131,8 +131,7 @@ def _read_limited(response: httpx.Response, *, host: str, limit: int, deadline: 
             raise too_large
         if monotonic() > deadline:
             raise ConnectorError(
-                f"the service at {host} took too long to send its answer; the lookup will be "
-                "tried again",
+                f"the service at {host} took too long to send its answer",
                 permanent=False,
             )
         chunks.append(chunk)
@@ -188,8 +187,7 @@ def request_json(
             body = _read_limited(response, host=host, limit=limit, deadline=deadline)
     except httpx.TimeoutException:
         raise ConnectorError(
-            f"the service at {host} did not answer within {timeout_seconds:g} seconds; the "
-            "lookup will be tried again",
+            f"the service at {host} did not answer within {timeout_seconds:g} seconds",
             permanent=False,
         ) from None
     except httpx.DecodingError:
@@ -202,8 +200,7 @@ def request_json(
         ) from None
     except httpx.TransportError as error:
         raise ConnectorError(
-            f"the portal could not reach the service at {host} ({type(error).__name__}); the "
-            "lookup will be tried again",
+            f"the portal could not reach the service at {host} ({type(error).__name__})",
             permanent=False,
         ) from None
     try:

@@ -219,7 +219,7 @@ def test_a_transient_error_waits_with_backoff_and_jitter(
     before = timezone.now()
     assert source_run_execute(run_id=run.pk, worker="w1") == RunStatus.RETRY_WAIT
     run.refresh_from_db()
-    assert run.last_error == "the service did not answer"
+    assert run.last_error == "the service did not answer; it will be tried again"
     assert before + timedelta(seconds=5) <= run.next_attempt_at
     assert run.next_attempt_at <= timezone.now() + timedelta(seconds=15)
     # Not due yet: a nudge now does nothing.
