@@ -55,6 +55,9 @@ from tasks.connectors.registry import connector_for, has_connector
 
 logger = logging.getLogger(__name__)
 
+UNFINISHED_RUN_STATUSES = [
+    status for status in RunStatus.values if status not in FINISHED_RUN_STATUSES
+]
 # Lookups that answer the level-2 identity check, not a request for records.
 IDENTITY_CHECK_LOOKUP_PREFIX = "account_knowledge_"
 # Requests whose runs are still worth running: a paused request gathers on meanwhile, and a
@@ -297,7 +300,10 @@ def _store_and_finish(*, run: SourceRun, token: str, kept: list[GatheredRecord])
                 "attempts": run.attempts,
             },
         )
-        gathering_fan_in(request_id=run.request_id)
+    # The fan-in takes the request's row lock in a transaction of its own, so the run's (and
+    # the audit chain's) locks are not held while it waits; whichever run commits last moves
+    # the request on, and the reconciler does if this worker dies first.
+    gathering_fan_in(request_id=run.request_id)
     return True
 
 
@@ -353,8 +359,8 @@ def _failure_record(*, run: SourceRun, token: str, message: str, permanent: bool
                 "error": kind,
             },
         )
-        if last:
-            gathering_fan_in(request_id=run.request_id)
+    if last:
+        gathering_fan_in(request_id=run.request_id)
     return to
 
 
@@ -423,6 +429,15 @@ def source_runs_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     for run_id, request_id, status in stuck:
         logger.warning("source run %s of request %s stuck in %s", run_id, request_id, status)
     counts["stuck"] = len(stuck)
+    # A worker that died between finishing the last run and the fan-in leaves its request in
+    # gathering with every run finished.
+    answered = (
+        Request.objects.filter(status=RequestStatus.GATHERING, source_runs__isnull=False)
+        .exclude(source_runs__status__in=UNFINISHED_RUN_STATUSES)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    counts["moved_to_review"] = sum(gathering_fan_in(request_id=pk) for pk in list(answered))
     return counts
 
 

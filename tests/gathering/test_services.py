@@ -378,7 +378,13 @@ def test_the_reconciler_resends_lost_due_and_abandoned_runs_only(
     ):
         counts = source_runs_reconcile()
 
-    assert counts == {"pending": 1, "retry_due": 1, "lease_expired": 1, "stuck": 1}
+    assert counts == {
+        "pending": 1,
+        "retry_due": 1,
+        "lease_expired": 1,
+        "stuck": 1,
+        "moved_to_review": 0,
+    }
     sent = {call.args[0] for call in delay.call_args_list}
     assert sent == {runs["lost"].pk, runs["due"].pk, runs["abandoned"].pk}
     assert f"source run {runs['abandoned'].pk} of request {request.pk} stuck" in caplog.text
@@ -577,3 +583,19 @@ def test_a_steward_cannot_answer_for_a_finished_request(work_item, steward_a):
 
     with pytest.raises(GatheringError, match="no longer needed"):
         work_item_complete(item=work_item, actor=steward_a, records=[], found_nothing=True)
+
+
+def test_the_reconciler_moves_on_a_request_whose_last_run_finished_without_its_fan_in(
+    file_request, assessors_source
+):
+    request, _callbacks = file_request()
+    run = SourceRun.objects.get(request=request)
+    # As if the worker died between committing the run and the fan-in.
+    with mock.patch.object(services, "gathering_fan_in"):
+        source_run_execute(run_id=run.pk, worker="w1")
+    assert _status(request) == RequestStatus.GATHERING
+
+    counts = source_runs_reconcile()
+
+    assert counts["moved_to_review"] == 1
+    assert _status(request) == RequestStatus.IN_REVIEW

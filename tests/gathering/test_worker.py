@@ -37,4 +37,10 @@ def test_a_request_with_two_sql_sources_goes_from_gathering_to_review(
 
 
 def test_the_reconciler_finds_nothing_to_resend_when_all_is_well(alice):
-    assert reconcile() == {"pending": 0, "retry_due": 0, "lease_expired": 0, "stuck": 0}
+    assert reconcile() == {
+        "pending": 0,
+        "retry_due": 0,
+        "lease_expired": 0,
+        "stuck": 0,
+        "moved_to_review": 0,
+    }
