@@ -1,8 +1,9 @@
 """The `requests` namespace: the resident's requests under /requests/, the clerk's workbench
 under /staff/requests/, the stewards' searches under /staff/work-items/."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+import requests.converters  # noqa: F401 (registers the `number` converter)
 from portal.access.purpose_views import staff_purpose
 from requests.views import (
     delivery_urls,
@@ -13,19 +14,6 @@ from requests.views import (
     staff,
     work_items,
 )
-
-
-class RequestNumberConverter:
-    regex = r"FIPA-\d{4}-\d{6}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(RequestNumberConverter, "number")
 
 app_name = "requests"
 

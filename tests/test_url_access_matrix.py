@@ -158,6 +158,24 @@ TABLE: dict[str, Row] = {
     # only for a source still running, so the skip page says it cannot be done now (409).
     "requests:staff_run_retry": Row("source_run", REQUEST_STAFF),
     "requests:staff_run_skip": Row("source_run", REQUEST_STAFF, answers=(409,)),
+    # The review of alice's records. Her request is not in review: the review page shows what
+    # was decided, each action's empty form comes back with its problem, and the release and
+    # its approval say they cannot be done now (409).
+    "requests:staff_review": Row("own_request", REQUEST_STAFF),
+    "requests:staff_review_decide": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_match": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_redact": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_redact_value": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_withdraw": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_other_redact": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_review_other_release": Row("own_request", REQUEST_STAFF, method="POST"),
+    "requests:staff_release": Row("own_request", REQUEST_STAFF, answers=(409,)),
+    "requests:staff_release_approve": Row("own_request", REQUEST_STAFF, answers=(409,)),
+    # The download of alice's ready package: she (or her representative) is first asked for
+    # the password again (a redirect to reauthenticate, not to sign in). Reissuing it: her
+    # request was never released, so the reissue page says it cannot be done now (409).
+    "requests:package_download": Row("release_package", OWNER_OR_REPRESENTATIVE, answers=(302,)),
+    "requests:staff_package_reissue": Row("release_package", REQUEST_STAFF, answers=(409,)),
     # A clerk says why before opening a request not assigned to them. alice's request is
     # assigned to the clerk persona, and the privacy officer is logged, never asked: both are
     # sent straight on to the request.

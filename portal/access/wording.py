@@ -59,6 +59,11 @@ ITEMS: dict[str, ItemWording] = {
         resident_download=_("downloaded a letter about your request {number}"),
         why=_("to answer your request {number}"),
     ),
+    "review_records": ItemWording(
+        staff=_("Records found for a request, in review"),
+        resident=_("looked at the records the City found for your request {number}"),
+        why=_("to answer your request {number}"),
+    ),
     "request_document": ItemWording(
         staff=_("Document sent with a request"),
         resident=_("looked at a document sent with your request {number}"),
@@ -129,6 +134,12 @@ ITEMS: dict[str, ItemWording] = {
         staff=_("Department search for a request"),
         resident=_("searched their department's records for your request {number}"),
         why=_("to answer your request {number}"),
+    ),
+    "release_package": ItemWording(
+        staff=_("Released records (download)"),
+        resident=_("downloaded the records released for your request {number}"),
+        resident_download=_("downloaded the records released for your request {number}"),
+        why=_("to receive the records asked for in request {number}"),
     ),
     "consent_document": ItemWording(
         staff=_("Written consent to share"),

@@ -48,7 +48,7 @@ from requests.gathering.models import (
     WorkItemStatus,
 )
 from requests.gathering.states import run_move, work_item_move
-from requests.models import ConnectorKind, DataSource, Request
+from requests.models import ConnectorKind, DataSource, Request, RequestKind
 from requests.states import RequestStatus, request_transition
 from tasks.connectors.base import ConnectorError, SourceRecord
 from tasks.connectors.registry import connector_for, has_connector
@@ -120,7 +120,9 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
     runs: list[SourceRun] = []
     created_ids: list[int] = []
     left_out: list[str] = []
-    for source in _eligible_sources():
+    # An access-log request is answered from the portal's own log: no department is asked.
+    sources = [] if request.kind == RequestKind.ACCESS_LOG else _eligible_sources()
+    for source in sources:
         if source.required_identity_level > level:
             left_out.append(source.slug)
             continue
@@ -149,6 +151,8 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
         reason=(
             "every department source has answered"
             if runs
+            else "answered from the portal's own access log"
+            if request.kind == RequestKind.ACCESS_LOG
             else "no department source to ask for this requester"
         ),
     )

@@ -136,6 +136,7 @@ class PackageStatus(models.TextChoices):
     READY = "ready", _("Ready to download")
     FAILED = "failed", _("Could not be built")
     REPLACED = "replaced", _("Replaced by a new copy")
+    SENT_BACK = "sent_back", _("Sent back by the second clerk")
 
 
 class ReleasePackage(models.Model):
@@ -162,6 +163,10 @@ class ReleasePackage(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     needs_approval = models.BooleanField(_("needs a second clerk"), default=False)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_reason = models.TextField(_("why it was sent back"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     lease_expires_at = models.DateTimeField(_("lease ends"), null=True, blank=True)
     claimed_by = models.CharField(_("worker"), max_length=200, blank=True)

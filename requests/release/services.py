@@ -23,9 +23,10 @@ from portal.access.scope import may_work_requests
 from portal.audit.models import AuditCategory
 from portal.audit.services import audit_record
 from requests.gathering.models import GatheredRecord, SourceRun
-from requests.models import DataSource, Request
+from requests.models import DataSource, Request, RequestKind
 from requests.release.models import (
     OtherPersonRelease,
+    PackageContent,
     PackageStatus,
     Redaction,
     ReleasePackage,
@@ -50,6 +51,21 @@ def _require_clerk(actor: Any, request: Request) -> None:
         raise ReleaseError(_("The request is not in review: its review can no longer change."))
 
 
+def _require_open_review(actor: Any, request: Request) -> None:
+    """The review may change only while no release of it waits for a second clerk: the second
+    clerk approves exactly what the first released."""
+    _require_clerk(actor, request)
+    if ReleasePackage.objects.filter(
+        request=request, status=PackageStatus.AWAITING_APPROVAL
+    ).exists():
+        raise ReleaseError(
+            _(
+                "This release is waiting for a second clerk's approval: it cannot change "
+                "unless the second clerk sends it back."
+            )
+        )
+
+
 def _exemption_codes(codes: list[str]) -> list[str]:
     known = settings.REQUESTS_EXEMPTIONS
     unknown = [code for code in codes if code not in known]
@@ -66,7 +82,7 @@ def match_decide(*, record: GatheredRecord, actor: Any, confirmed: bool) -> Gath
     """A clerk says whether a record found on a weak match is the resident's. A rejected record
     is never released."""
     request = Request.objects.get(pk=record.run.request_id)
-    _require_clerk(actor, request)
+    _require_open_review(actor, request)
     changed = GatheredRecord.objects.filter(pk=record.pk).update(
         confirmed=confirmed, confirmed_by=actor, confirmed_at=timezone.now()
     )
@@ -99,7 +115,7 @@ def source_decide(
 ) -> SourceDecision:
     """Held (released), not held, or withheld with a reason and the exemptions it rests on
     (c. 66A §2(i)). A clerk may change the answer until the request is released."""
-    _require_clerk(actor, request)
+    _require_open_review(actor, request)
     SourceAnswer(answer)
     if not SourceRun.objects.filter(request=request, source=source).exists():
         raise ReleaseError(_("This source was not searched for this request."))
@@ -154,7 +170,7 @@ def redaction_add(
 ) -> Redaction:
     """Hold back one field of one record, or a value wherever it appears in the request's
     records, citing an exemption."""
-    _require_clerk(actor, request)
+    _require_open_review(actor, request)
     if not exemption:
         raise ReleaseError({"exemption": _("Choose the exemption for this redaction.")})
     (code,) = _exemption_codes([exemption])
@@ -197,7 +213,7 @@ def redaction_add(
 @transaction.atomic
 def redaction_withdraw(*, redaction: Redaction, actor: Any) -> Redaction:
     request = Request.objects.get(pk=redaction.request_id)
-    _require_clerk(actor, request)
+    _require_open_review(actor, request)
     changed = Redaction.objects.filter(pk=redaction.pk, withdrawn_at__isnull=True).update(
         withdrawn_by=actor, withdrawn_at=timezone.now()
     )
@@ -230,7 +246,7 @@ def other_person_release(
     """Release a field flagged as someone else's data with the resident's records, saying why
     (the resident gave it themselves, it is their own co-owned property's public record...)."""
     request = Request.objects.get(pk=record.run.request_id)
-    _require_clerk(actor, request)
+    _require_open_review(actor, request)
     if not reason.strip():
         raise ReleaseError({"reason": _("Say why this may go to the resident.")})
     decision, _created = OtherPersonRelease.objects.update_or_create(
@@ -263,8 +279,11 @@ def release_blockers(
 ) -> list[Blocker]:
     """What must be decided before the request can be released, in words for the clerk.
     `flagged` (record id -> field paths holding someone else's data) comes from masking; each
-    must be redacted or released with a reason."""
+    must be redacted or released with a reason. An `access_log` request is answered from the
+    portal's own log: nothing of a department's needs deciding."""
     blockers: list[Blocker] = []
+    if request.kind == RequestKind.ACCESS_LOG:
+        return blockers
     runs = SourceRun.objects.filter(request=request).select_related("source")
     decided = set(
         SourceDecision.objects.filter(request=request).values_list("source_id", flat=True)
@@ -336,18 +355,24 @@ def request_release(
     *, request: Request, actor: Any, flagged: dict[int, list[str]] | None = None
 ) -> ReleasePackage:
     """Release the reviewed records: the package is built by a worker once this commits, or
-    waits for a second clerk when a released source is sensitive."""
+    waits for a second clerk when a released source is sensitive. An `access_log` request gets
+    the resident's access log, which the portal holds itself: no department source needs an
+    answer for it. An inquiry is answered with a letter instead (delivery.py)."""
     request = Request.objects.select_for_update().get(pk=request.pk)
     _require_clerk(actor, request)
+    if request.kind == RequestKind.INQUIRY:
+        raise ReleaseError(_("An inquiry is answered with a letter naming the departments."))
+    access_log = request.kind == RequestKind.ACCESS_LOG
     if blockers := release_blockers(request=request, flagged=flagged):
         raise ReleaseError([blocker.message for blocker in blockers])
     if ReleasePackage.objects.filter(
         request=request, status=PackageStatus.AWAITING_APPROVAL
     ).exists():
         raise ReleaseError(_("This release is already waiting for a second clerk's approval."))
-    needs_approval = release_needs_second_clerk(request=request)
+    needs_approval = not access_log and release_needs_second_clerk(request=request)
     package = ReleasePackage.objects.create(
         request=request,
+        content=PackageContent.ACCESS_LOG if access_log else PackageContent.RECORDS,
         status=PackageStatus.AWAITING_APPROVAL if needs_approval else PackageStatus.QUEUED,
         needs_approval=needs_approval,
         released_by=actor,
@@ -403,4 +428,35 @@ def package_approve(*, package: ReleasePackage, actor: Any) -> ReleasePackage:
     )
     package.refresh_from_db()
     _released(request=request, package=package, actor=actor)
+    return package
+
+
+@transaction.atomic
+def package_send_back(*, package: ReleasePackage, actor: Any, reason: str) -> ReleasePackage:
+    """The second clerk does not approve: the release goes back to review, with the reason,
+    and the review can change again."""
+    request = Request.objects.select_for_update().get(pk=package.request_id)
+    _require_clerk(actor, request)
+    if actor.pk == package.released_by_id:
+        raise ReleaseError(_("Another clerk must decide on a release you made."))
+    if not reason.strip():
+        raise ReleaseError({"reason": _("Say what must change before the release.")})
+    changed = package_move(
+        package_id=package.pk,
+        where=Q(status=PackageStatus.AWAITING_APPROVAL),
+        to=PackageStatus.SENT_BACK,
+        sent_back_by=actor,
+        sent_back_reason=reason.strip(),
+    )
+    if changed != 1:
+        raise ReleaseError(_("This release is not waiting for approval."))
+    audit_record(
+        action="release.sent_back",
+        category=AuditCategory.DECISION,
+        actor=actor,
+        obj=package,
+        fields=["status", "sent_back_by", "sent_back_reason"],
+        details={"request_id": request.pk, "released_by_id": package.released_by_id},
+    )
+    package.refresh_from_db()
     return package

@@ -136,3 +136,8 @@ def audit_event(world: World) -> dict[str, Any]:
 @builder
 def flagged_access(world: World) -> dict[str, Any]:
     return {"pk": world.flagged_access.pk}
+
+
+@builder
+def release_package(world: World) -> dict[str, Any]:
+    return {"number": world.request.number, "pk": world.release_package.pk}

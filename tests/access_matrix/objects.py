@@ -450,3 +450,24 @@ class World:
             actor=self.persona(PRIVACY_OFFICER),
             effective_on=earliest_substantive_date(),
         )
+
+    @cached_property
+    def release_package(self) -> Any:
+        """A ready package of alice's request, as a finished build leaves it. Made directly: a
+        real build needs a release after a review; no answer here reads the file, since the
+        download asks for the password again first (force_login records no sign-in)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from requests.release.models import PackageStatus, ReleasePackage
+
+        return ReleasePackage.objects.create(
+            request=self.request,
+            status=PackageStatus.READY,
+            released_by=self.clerk,
+            stored_name="packages/built.zip.enc",
+            size=1,
+            built_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=30),
+        )

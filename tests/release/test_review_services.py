@@ -13,6 +13,7 @@ from requests.release.services import (
     match_decide,
     other_person_release,
     package_approve,
+    package_send_back,
     redaction_add,
     redaction_value,
     redaction_withdraw,
@@ -173,3 +174,37 @@ def test_nothing_changes_once_the_request_is_released(in_review, clerk, water_so
         source_decide(
             request=in_review, source=water_source, actor=clerk, answer=SourceAnswer.NOT_HELD
         )
+
+
+def test_a_release_waiting_for_approval_freezes_the_review_until_sent_back(
+    in_review, clerk, water_source
+):
+    water_source.sensitive = True
+    water_source.required_identity_level = 3
+    water_source.save()
+    _answer_all(in_review, clerk)
+    GatheredRecord.objects.filter(run__request=in_review).update(confirmed=True)
+    package = request_release(request=in_review, actor=clerk)
+
+    with pytest.raises(ReleaseError, match="waiting for a second clerk"):
+        redaction_add(request=in_review, actor=clerk, exemption="26c", value="Bruno")
+    with pytest.raises(ReleaseError, match="Another clerk"):
+        package_send_back(package=package, actor=clerk, reason="No")
+
+    second = StaffFactory(role="clerk", email="second.clerk@example.org")
+    package_send_back(package=package, actor=second, reason="Redact the co-owner")
+
+    redaction_add(request=in_review, actor=clerk, exemption="26c", value="Bruno")
+    with pytest.raises(ReleaseError, match="not waiting"):
+        package_approve(package=package, actor=second)
+
+
+def test_an_access_log_request_asks_no_department_and_needs_no_answers(alice, water_source):
+    from requests.services import request_submit
+
+    request = request_submit(requester=alice, subject=alice, kind="access_log")
+
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_REVIEW
+    assert not SourceRun.objects.filter(request=request).exists()
+    assert release_blockers(request=request) == []
