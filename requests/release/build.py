@@ -116,32 +116,55 @@ def _mask_marks(notes: Any) -> list[zip_package.MaskMark]:
     return [zip_package.MaskMark(field=field, label=label) for field, label in marks]
 
 
+def package_record(
+    *,
+    department: str,
+    source: str,
+    record_type: str,
+    key: str,
+    fields: dict[str, Any],
+    never_released: Any = (),
+    field_marks: Any = (),
+    values: Any = (),
+    collected_under: str | None = None,
+) -> zip_package.PackageRecord:
+    """One record as the package shows it: masked first (before anyone sees it), then with the
+    clerk's redactions."""
+    masked = mask_record(fields, never_released=never_released or ())
+    shown, marks = redact_fields(masked.fields, field_marks=field_marks, values=values)
+    return zip_package.PackageRecord(
+        department=department,
+        source=source,
+        record_type=record_type,
+        key=key,
+        fields=shown,
+        redacted=[
+            zip_package.RedactionMark(
+                field=mark.field, exemption_code=mark.exemption, exemption_label=mark.label
+            )
+            for mark in marks
+        ],
+        masked=_mask_marks(masked.notes),
+        collected_under=collected_under,
+    )
+
+
 def package_records(*, request_id: int) -> Iterator[zip_package.PackageRecord]:
-    """Each released record as the package shows it: masked, then redacted."""
+    """Each released record as the package shows it, streamed from the database."""
     record_marks = _record_marks(request_id)
     values = _value_redactions(request_id)
     policies = _policy_labels()
     for record in released_records(request_id=request_id).iterator(chunk_size=_BATCH):
         source = record.run.source
-        masked = mask_record(
-            fields_decrypt(record), never_released=source.never_released_fields or ()
-        )
-        fields, marks = redact_fields(
-            masked.fields, field_marks=record_marks.get(record.pk, ()), values=values
-        )
-        yield zip_package.PackageRecord(
+        yield package_record(
             department=source.department.name,
             source=source.name,
             record_type=record.record_type,
             key=record.key.split("/", 1)[-1],
-            fields=fields,
-            redacted=[
-                zip_package.RedactionMark(
-                    field=mark.field, exemption_code=mark.exemption, exemption_label=mark.label
-                )
-                for mark in marks
-            ],
-            masked=_mask_marks(masked.notes),
+            fields=fields_decrypt(record),
+            never_released=source.never_released_fields,
+            field_marks=record_marks.get(record.pk, ()),
+            values=values,
             collected_under=policies.get(record.policy_version_id),
         )
 
