@@ -50,9 +50,11 @@ def request_access_record(
     item: str,
     obj: Any = None,
     action: str = AccessAction.VIEW,
+    record_ids: list[int] | None = None,
 ) -> AccessLogEntry:
     """The access-log entry for a staff page or file of one request: about the person the
-    request is about, with the purpose stated in this session when one was needed."""
+    request is about, with the purpose stated in this session when one was needed, and the
+    gathered records the page showed."""
     circumstances = access_circumstances(user=request.user, session=request.session, request=record)
     return access_record(
         actor=request.user,
@@ -63,4 +65,5 @@ def request_access_record(
         request=record,
         purpose=circumstances.purpose,
         outside_assignment=circumstances.outside_assignment,
+        record_ids=record_ids,
     )

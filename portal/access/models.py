@@ -62,6 +62,8 @@ class AccessLogEntry(models.Model):
         related_name="access_log_entries",
         verbose_name=_("disclosure"),
     )
+    # Which of a request's gathered records the page showed (their ids), when it showed some.
+    record_ids = models.JSONField(_("records seen"), default=list, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

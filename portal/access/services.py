@@ -28,6 +28,7 @@ def access_record(
     purpose: str = "",
     outside_assignment: bool = False,
     disclosure: Any = None,
+    record_ids: list[int] | None = None,
 ) -> AccessLogEntry:
     """One access to `subject`'s personal data. `item` is a code from portal.access.wording that
     says in plain words what was seen; `obj` the object shown; `request` its request, if any."""
@@ -44,6 +45,7 @@ def access_record(
         purpose=purpose,
         outside_assignment=outside_assignment,
         disclosure=disclosure,
+        record_ids=list(record_ids or []),
     )
 
 

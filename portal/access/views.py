@@ -59,6 +59,7 @@ CSV_COLUMNS = (
     "purpose",
     "disclosure_id",
     "reviewed",
+    "record_ids",
 )
 
 
@@ -266,6 +267,7 @@ def _csv_rows(entries: Any) -> Iterator[str]:
                     entry.purpose,
                     "" if entry.disclosure_id is None else entry.disclosure_id,
                     "yes" if reviewed else ("no" if entry.outside_assignment else ""),
+                    " ".join(str(record_id) for record_id in entry.record_ids or []),
                 )
             ]
         )

@@ -161,7 +161,10 @@ def _review_page(request: HttpRequest, record: Request, bound: Bound | None = No
     page = _int(request.GET.get("page")) or 1
     review = request_review(user=request.user, request=record, run_id=run_id, page=page)
     context = {"record": record, "section": "review", **_page_context(review, bound)}
-    request_access_record(request, record=record, item="review_records", obj=record)
+    shown = [entry.record.pk for source in review.sources for entry in source.records]
+    request_access_record(
+        request, record=record, item="review_records", obj=record, record_ids=shown
+    )
     return render(request, "staff/review/review.html", context)
 
 

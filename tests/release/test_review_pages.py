@@ -136,6 +136,8 @@ def test_each_look_at_the_records_is_in_the_access_log(clerk_client, assigned, c
     assert entry.actor == clerk
     assert entry.subject == assigned.subject
     assert entry.object_id == str(assigned.pk)
+    shown = set(GatheredRecord.objects.filter(run__request=assigned).values_list("pk", flat=True))
+    assert set(entry.record_ids) == shown and shown
 
 
 def test_a_clerk_not_assigned_states_a_purpose_first(client, in_review, clerk):
