@@ -277,6 +277,9 @@ def fields_decrypt(record: GatheredRecord) -> dict[str, Any]:
 
 def _store_and_finish(*, run: SourceRun, token: str, kept: list[GatheredRecord]) -> bool:
     now = timezone.now()
+    # Records are stored only in the transaction that finishes the run, so none are there
+    # before it: the run found as many as it keeps distinct keys.
+    found = len({record.key for record in kept})
     with transaction.atomic():
         ours = run_move(
             run_id=run.pk,
@@ -285,12 +288,11 @@ def _store_and_finish(*, run: SourceRun, token: str, kept: list[GatheredRecord])
             finished_at=now,
             lease_expires_at=None,
             last_error="",
+            records_found=found,
         )
         if ours != 1:
             return False  # the lease ran out and the run is someone else's now
         GatheredRecord.objects.bulk_create(kept, ignore_conflicts=True)
-        found = GatheredRecord.objects.filter(run=run).count()
-        SourceRun.objects.filter(pk=run.pk).update(records_found=found)
         audit_record(
             action="gathering.run_succeeded",
             category=AuditCategory.STATE_CHANGE,
