@@ -145,7 +145,10 @@ def test_new_resident_gives_an_address_and_a_clerk_approves_it_with_a_reason(
     clerk_context, staff_page = _signed_in_page(browser, live_server, clerk)
     try:
         page.goto("/account/mailed-code/check/")
-        page.get_by_role("button", name="Ask for a code by post").click()
+        # The answer page must have loaded before it is reloaded: a reload while the form's
+        # answer is still on its way finds no page to reload.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ask for a code by post").click()
         assert _settle_lookup(resident).status == MailedCodeStatus.NEEDS_REVIEW
         page.reload()
         assert "A clerk needs to check your details" in page.content()
