@@ -122,14 +122,29 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
     left_out: list[str] = []
     # An access-log request is answered from the portal's own log: no department is asked.
     sources = [] if request.kind == RequestKind.ACCESS_LOG else _eligible_sources()
+    reachable = []
     for source in sources:
         if source.required_identity_level > level:
             left_out.append(source.slug)
-            continue
-        run, created = SourceRun.objects.get_or_create(
-            request=request, source=source, defaults={"created_at": now}
-        )
-        if created:
+        else:
+            reachable.append(source)
+    # One insert for every run, whatever the number of sources; a run that exists stays.
+    existing = set(SourceRun.objects.filter(request=request).values_list("source_id", flat=True))
+    SourceRun.objects.bulk_create(
+        [
+            SourceRun(request=request, source=source, created_at=now)
+            for source in reachable
+            if source.pk not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    by_source = {
+        run.source_id: run
+        for run in SourceRun.objects.filter(request=request, source__in=reachable)
+    }
+    for source in reachable:
+        run = by_source[source.pk]
+        if source.pk not in existing:
             created_ids.append(run.pk)
         if source.kind == ConnectorKind.MANUAL:
             _work_item_open(run, source, now)
