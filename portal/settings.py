@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "requests.apps.RequestsConfig",
     "requests.gathering.apps.GatheringConfig",
     "requests.release.apps.ReleaseConfig",
+    "requests.corrections.apps.CorrectionsConfig",
 ]
 
 MIDDLEWARE = [
@@ -525,3 +526,20 @@ GATHERING_BACKOFF_CAP_SECONDS = env_int("GATHERING_BACKOFF_CAP_SECONDS", 3600, m
 GATHERING_STUCK_MINUTES = env_int("GATHERING_STUCK_MINUTES", 120, minimum=1)
 # Business days a steward has to search a manual source.
 GATHERING_MANUAL_DUE_BUSINESS_DAYS = env_int("GATHERING_MANUAL_DUE_BUSINESS_DAYS", 5, minimum=1)
+
+# --- Corrections (requests/corrections) ------------------------------------------------------
+# Days a resident has to appeal a denied correction, and the privacy officer to decide it.
+CORRECTIONS_APPEAL_DAYS = env_int("CORRECTIONS_APPEAL_DAYS", 30, minimum=1)
+CORRECTIONS_APPEAL_DECISION_DAYS = env_int("CORRECTIONS_APPEAL_DECISION_DAYS", 30, minimum=1)
+# The longest statement of disagreement, in characters.
+CORRECTIONS_STATEMENT_MAX_CHARS = env_int("CORRECTIONS_STATEMENT_MAX_CHARS", 2000, minimum=100)
+# Outside recipients of the data this far back are told of a correction or statement.
+CORRECTIONS_RECIPIENTS_LOOKBACK_DAYS = env_int(
+    "CORRECTIONS_RECIPIENTS_LOOKBACK_DAYS", 365, minimum=1
+)
+# How long a worker holds a write-back before the reconciler may hand it to another.
+CORRECTIONS_WRITE_BACK_LEASE_SECONDS = env_int(
+    "CORRECTIONS_WRITE_BACK_LEASE_SECONDS", 360, minimum=30
+)
+# Tries of a write-back that meets transient errors before it fails.
+CORRECTIONS_WRITE_BACK_MAX_ATTEMPTS = env_int("CORRECTIONS_WRITE_BACK_MAX_ATTEMPTS", 5, minimum=1)

@@ -180,6 +180,10 @@ def request_transition(
 
             # A steward need no longer search for an answered or withdrawn request.
             work_items_cancel(request_id=request.pk)
+        if target == S.WITHDRAWN:
+            from requests.corrections.services import changes_withdraw
+
+            changes_withdraw(request_id=request.pk)
     for name, value in fields.items():
         setattr(request, name, value)
     return event

@@ -73,6 +73,11 @@ class GatheringError(ValidationError):
     """A clerk's or steward's move that cannot be made, in words for them."""
 
 
+NOT_GATHERED_KINDS = frozenset(
+    {RequestKind.ACCESS_LOG, RequestKind.CORRECTION, RequestKind.CONTEST}
+)
+
+
 def _enqueue(run_ids: Iterable[int]) -> None:
     from tasks.gathering import run_source
 
@@ -120,8 +125,9 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
     runs: list[SourceRun] = []
     created_ids: list[int] = []
     left_out: list[str] = []
-    # An access-log request is answered from the portal's own log: no department is asked.
-    sources = [] if request.kind == RequestKind.ACCESS_LOG else _eligible_sources()
+    # An access-log request is answered from the portal's own log, and a correction or contest
+    # acts on records already released to the resident: no department is searched.
+    sources = [] if request.kind in NOT_GATHERED_KINDS else _eligible_sources()
     reachable = []
     for source in sources:
         if source.required_identity_level > level:
@@ -168,6 +174,8 @@ def gathering_start(*, request: Request) -> list[SourceRun]:
             if runs
             else "answered from the portal's own access log"
             if request.kind == RequestKind.ACCESS_LOG
+            else "a correction acts on records already released"
+            if request.kind in NOT_GATHERED_KINDS
             else "no department source to ask for this requester"
         ),
     )
