@@ -350,6 +350,11 @@ class RequestEventKind(models.TextChoices):
     LETTER_SENT = "letter_sent", _("Letter sent")
     PACKAGE_READY = "package_ready", _("Records ready to download")
     PACKAGE_DOWNLOADED = "package_downloaded", _("Records downloaded")
+    CORRECTION_DECIDED = "correction_decided", _("Correction decided")
+    CORRECTION_APPLIED = "correction_applied", _("Correction made")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+    STATEMENT_FILED = "statement_filed", _("Statement of disagreement filed")
 
 
 class RequestEvent(models.Model):

@@ -61,7 +61,36 @@ def requester_title(event: RequestEvent) -> str:
         return _("Your records are ready to download")
     if event.kind == K.PACKAGE_DOWNLOADED:
         return _("Your records were downloaded")
+    if event.kind in _CORRECTION_TITLES:
+        return _CORRECTION_TITLES[event.kind](event)
     return str(event.get_kind_display())
+
+
+def _decided_title(event: RequestEvent) -> str:
+    field = event.details.get("field_label", "")
+    if event.details.get("decision") == "denied":
+        return _("We decided not to change %(field)s") % {"field": field}
+    return _("We agreed to change %(field)s") % {"field": field}
+
+
+def _appeal_title(event: RequestEvent) -> str:
+    if event.details.get("outcome") == "overturned":
+        return _("Your appeal succeeded: we will change %(field)s") % {
+            "field": event.details.get("field_label", "")
+        }
+    return _("Your appeal was decided: the decision stands")
+
+
+_CORRECTION_TITLES = {
+    "correction_decided": _decided_title,
+    "correction_applied": lambda event: (
+        _("We changed %(field)s in the department's records")
+        % {"field": event.details.get("field_label", "")}
+    ),
+    "appeal_filed": lambda event: _("We received your appeal"),
+    "appeal_decided": _appeal_title,
+    "statement_filed": lambda event: _("We filed your statement of disagreement"),
+}
 
 
 def staff_title(event: RequestEvent) -> str:
@@ -96,5 +125,8 @@ def requester_text(event: RequestEvent) -> str:
     if event.kind == K.STATUS_CHANGED:
         return event.text if event.to_status in _REQUESTER_READS_REASON_FOR else ""
     if event.kind == K.EXTENDED:
+        return event.text
+    if event.kind in (K.CORRECTION_DECIDED, K.APPEAL_DECIDED):
+        # A denial says why, and how to appeal it: c. 66A §2(j).
         return event.text
     return ""

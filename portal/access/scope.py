@@ -80,6 +80,11 @@ def may_read_audit(user: Any) -> bool:
     return _role(user) in AUDIT_READERS
 
 
+def may_read_reports(user: Any) -> bool:
+    """The statistics dashboard and its exports: aggregates only, for the audit readers."""
+    return _role(user) in AUDIT_READERS
+
+
 def may_review_flagged_access(user: Any) -> bool:
     return _role(user) in FLAG_REVIEWERS
 
@@ -354,3 +359,74 @@ def _policy_versions(user: Any) -> QuerySet:
     if may_manage_privacy_policy(user):
         return PolicyVersion.objects.all()
     return PolicyVersion.objects.filter(number__isnull=False)
+
+
+# --- Corrections: proposed changes, write-backs, appeals, statements, notices ----------------
+
+# A steward sees a correction once its request is open for decisions, not while it waits for
+# the resident's identity check.
+_NOT_YET_FOR_STEWARDS = ("submitted", "awaiting_identity", "withdrawn")
+
+
+def may_decide_appeals(user: Any) -> bool:
+    return _role(user) == Role.PRIVACY_OFFICER
+
+
+@scope_for("corrections.ProposedChange")
+def _proposed_changes(user: Any) -> QuerySet:
+    """The resident (or their representative) through their requests; clerks and the privacy
+    officer through the requests they see; a steward, their departments' changes."""
+    ProposedChange = _model("corrections.ProposedChange")
+    if _role(user) == Role.STEWARD:
+        return ProposedChange.objects.filter(department__in=steward_department_ids(user)).exclude(
+            request__status__in=_NOT_YET_FOR_STEWARDS
+        )
+    if is_resident(user) or may_work_requests(user):
+        return ProposedChange.objects.filter(request__in=visible(user, "requests.Request"))
+    return ProposedChange.objects.none()
+
+
+def _through_change(label: str, *, change_path: str, residents: bool) -> ScopeRule:
+    def rule(user: Any) -> QuerySet:
+        model = _model(label)
+        if is_resident(user) and not residents:
+            return model.objects.none()
+        changes = visible(user, "corrections.ProposedChange")
+        return model.objects.filter(**{f"{change_path}__in": changes})
+
+    return rule
+
+
+scope_for("corrections.WriteBack")(
+    _through_change("corrections.WriteBack", change_path="change", residents=False)
+)
+scope_for("corrections.Appeal")(
+    _through_change("corrections.Appeal", change_path="change", residents=True)
+)
+
+
+@scope_for("corrections.DisagreementStatement")
+def _statements(user: Any) -> QuerySet:
+    """A statement is read with the data it is about: by its resident, by a steward of the
+    department holding the data, and by clerks for the residents whose requests they see."""
+    Statement = _model("corrections.DisagreementStatement")
+    if _role(user) == Role.STEWARD:
+        return Statement.objects.filter(department__in=steward_department_ids(user))
+    if is_resident(user):
+        return Statement.objects.filter(change__request__in=visible(user, "requests.Request"))
+    if may_work_requests(user):
+        subjects = visible(user, "requests.Request").values("subject_id")
+        return Statement.objects.filter(subject_id__in=subjects)
+    return Statement.objects.none()
+
+
+@scope_for("corrections.RecipientNotice")
+def _recipient_notices(user: Any) -> QuerySet:
+    """The clerks' task of telling outside recipients: staff who record disclosures."""
+    RecipientNotice = _model("corrections.RecipientNotice")
+    if not may_record_disclosures(user):
+        return RecipientNotice.objects.none()
+    requests = visible(user, "requests.Request")
+    return RecipientNotice.objects.filter(
+        Q(change__request__in=requests) | Q(statement__change__request__in=requests)
+    )

@@ -35,20 +35,20 @@ from requests.corrections.models import (
     Ground,
     ProposedChange,
     RecipientNotice,
-    RecipientNoticeStatus,
     WriteBack,
     WriteBackStatus,
 )
+from requests.corrections.notify import correction_event, denial_text
 from requests.corrections.selectors import (
     OPEN_CHANGE_STATUSES,
     correctable_fields,
     released_to,
     write_back_is_automatic,
 )
-from requests.corrections.states import change_move
+from requests.corrections.states import appeal_close, change_move, recipient_notice_close
 from requests.corrections.values import value_decrypt, value_encrypt, value_text
 from requests.gathering.models import GatheredRecord
-from requests.models import Request, RequestKind
+from requests.models import Request, RequestEventKind, RequestKind
 from requests.states import RequestStatus, request_transition
 
 # Grounds where the resident need not give a new value: the data should go, or not be shared.
@@ -71,6 +71,9 @@ class Proposal:
     proposed_value: str | None
     reason: str
     ground: str = Ground.ACCURACY
+    # Evidence the resident uploaded while writing it: StoredFiles already checked and kept
+    # (portal.files), attached to this change when the request is filed.
+    evidence: tuple[Any, ...] = ()
 
 
 # --- Proposing ------------------------------------------------------------------------------
@@ -78,27 +81,40 @@ class Proposal:
 
 def proposal_problems(*, proposal: Proposal, subject: Any) -> list[str]:
     """What is wrong with one proposal, in the resident's words; empty when it can be filed."""
-    problems = []
+    by_field = proposal_problems_by_field(proposal=proposal, subject=subject)
+    return [problem for problems in by_field.values() for problem in problems]
+
+
+def proposal_problems_by_field(*, proposal: Proposal, subject: Any) -> dict[str, list[str]]:
+    """The same problems keyed by what they are about, so a form shows each beside its field:
+    `record`, `field_name`, `reason`, `proposed_value`, or `__all__` for the proposal itself."""
+    problems: dict[str, list[str]] = {}
     record = proposal.record
     if not released_to(subject=subject).filter(pk=record.pk).exists():
-        return [_("That record is not one the City released to you.")]
+        return {"record": [_("That record is not one the City released to you.")]}
     fields = correctable_fields(record)
     if proposal.field_name not in fields:
-        return [_("That part of the record cannot be corrected here.")]
+        return {"field_name": [_("That part of the record cannot be corrected here.")]}
     ground = Ground(proposal.ground)
     reason = (proposal.reason or "").strip()
     value = (proposal.proposed_value or "").strip()
     if not reason:
-        problems.append(_("Say why the information should change."))
+        problems.setdefault("reason", []).append(_("Say why the information should change."))
     elif len(reason) > MAX_REASON_CHARS:
-        problems.append(_("Keep the reason under %(n)s characters.") % {"n": MAX_REASON_CHARS})
+        problems.setdefault("reason", []).append(
+            _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON_CHARS}
+        )
     if len(value) > MAX_VALUE_CHARS:
-        problems.append(_("Keep the new value under %(n)s characters.") % {"n": MAX_VALUE_CHARS})
+        problems.setdefault("proposed_value", []).append(
+            _("Keep the new value under %(n)s characters.") % {"n": MAX_VALUE_CHARS}
+        )
     if ground not in GROUNDS_WITHOUT_A_VALUE:
         if not value:
-            problems.append(_("Give the correct value."))
+            problems.setdefault("proposed_value", []).append(_("Give the correct value."))
         elif value == value_text(fields[proposal.field_name]).strip():
-            problems.append(_("The new value is the same as what the City holds."))
+            problems.setdefault("proposed_value", []).append(
+                _("The new value is the same as what the City holds.")
+            )
     already = ProposedChange.objects.filter(
         request__subject=subject,
         source_id=record.run.source_id,
@@ -107,7 +123,9 @@ def proposal_problems(*, proposal: Proposal, subject: Any) -> list[str]:
         status__in=OPEN_CHANGE_STATUSES,
     )
     if already.exists():
-        problems.append(_("You have already asked to change this; it is waiting for a decision."))
+        problems.setdefault("__all__", []).append(
+            _("You have already asked to change this; it is waiting for a decision.")
+        )
     return problems
 
 
@@ -184,6 +202,12 @@ def correction_request_submit(
             updated_at=now,
         )
         change.evidence.set(documents)
+        if proposal.evidence:
+            change.evidence.add(
+                *_evidence_attach(
+                    request=request, stored=proposal.evidence, uploaded_by=filed_by or requester
+                )
+            )
         audit_record(
             action="correction.proposed",
             category=AuditCategory.RECORD,
@@ -195,6 +219,24 @@ def correction_request_submit(
     # Gathering moved it straight on to review (nothing to search), through its own copy.
     request.refresh_from_db()
     return request
+
+
+def _evidence_attach(*, request: Request, stored: Iterable[Any], uploaded_by: Any) -> list[Any]:
+    """Evidence kept while the resident wrote the proposal becomes the request's document, and is
+    no longer purged as an abandoned draft's."""
+    from requests.models import RequestDocument
+
+    documents = []
+    for stored_file in stored:
+        if stored_file.purge_after is not None:
+            stored_file.purge_after = None
+            stored_file.save(update_fields=["purge_after"])
+        documents.append(
+            RequestDocument.objects.create(
+                request=request, stored_file=stored_file, uploaded_by=uploaded_by
+            )
+        )
+    return documents
 
 
 # --- Deciding -------------------------------------------------------------------------------
@@ -254,6 +296,8 @@ def _request_decided_if_done(*, request: Request, actor: Any) -> None:
         to=RequestStatus.DECIDED,
         actor=actor,
         reason=_("Every proposed change has been decided."),
+        # Each decision was told on its own, with its reasons.
+        event_details={"quiet": True},
     )
 
 
@@ -298,6 +342,13 @@ def change_decide(
             },
             details={"decision": decision.value},
         )
+        correction_event(
+            change=change,
+            kind=RequestEventKind.CORRECTION_DECIDED,
+            actor=actor,
+            text=denial_text(change),
+            decision=decision.value,
+        )
     else:
         new = _approved_value(change, decision, reason, approved_value)
         change_move(
@@ -314,6 +365,13 @@ def change_decide(
             details={"decision": decision.value},
         )
         _write_back_create(change=change, expected=expected, new=new)
+        correction_event(
+            change=change,
+            kind=RequestEventKind.CORRECTION_DECIDED,
+            actor=actor,
+            text=reason if decision != Decision.APPROVED else "",
+            decision=decision.value,
+        )
     _request_decided_if_done(request=change.request, actor=actor)
     return change
 
@@ -356,6 +414,7 @@ def change_applied(*, change: ProposedChange, actor: Any = None) -> None:
         actor=actor,
         changes={"applied_at": timezone.now()},
     )
+    correction_event(change=change, kind=RequestEventKind.CORRECTION_APPLIED, actor=actor)
     recipient_notices_open(subject_id=change.request.subject_id, change=change)
 
 
@@ -410,6 +469,7 @@ def appeal_file(*, change: ProposedChange, actor: Any, reason: str) -> Appeal:
         fields=["reason"],
         details={"change_id": change.pk},
     )
+    correction_event(change=change, kind=RequestEventKind.APPEAL_FILED, actor=actor)
     return appeal
 
 
@@ -428,10 +488,12 @@ def appeal_decide(
         raise CorrectionError(_("Give the reason for the decision: the resident reads it."))
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     now = timezone.now()
-    updated = Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.OPEN).update(
-        status=status, decided_by=actor, decision_reason=reason, decided_at=now
+    decided = appeal_close(
+        appeal=appeal,
+        to=status,
+        changes={"decided_by": actor, "decision_reason": reason, "decided_at": now},
     )
-    if updated != 1:
+    if not decided:
         raise CorrectionError(_("This appeal has already been decided."))
     audit_record(
         action="correction.appeal_decided",
@@ -461,6 +523,13 @@ def appeal_decide(
         _write_back_create(
             change=change, expected=value_decrypt(change.current_value_encrypted), new=new
         )
+    correction_event(
+        change=change,
+        kind=RequestEventKind.APPEAL_DECIDED,
+        actor=actor,
+        text=reason,
+        outcome=status.value,
+    )
     appeal.refresh_from_db()
     return appeal
 
@@ -506,6 +575,7 @@ def statement_file(*, change: ProposedChange, actor: Any, text: str) -> Disagree
         fields=["text"],
         details={"change_id": change.pk, "source_id": change.source_id},
     )
+    correction_event(change=change, kind=RequestEventKind.STATEMENT_FILED, actor=actor)
     recipient_notices_open(subject_id=statement.subject_id, statement=statement)
     return statement
 
@@ -555,15 +625,11 @@ def recipient_notice_done(*, notice: RecipientNotice, actor: Any, how_told: str)
     how_told = (how_told or "").strip()
     if not how_told:
         raise CorrectionError(_("Say how and when the recipient was told."))
-    updated = RecipientNotice.objects.filter(
-        pk=notice.pk, status=RecipientNoticeStatus.OPEN
-    ).update(
-        status=RecipientNoticeStatus.DONE,
-        how_told=how_told,
-        done_by=actor,
-        done_at=timezone.now(),
+    done = recipient_notice_close(
+        notice=notice,
+        changes={"how_told": how_told, "done_by": actor, "done_at": timezone.now()},
     )
-    if updated != 1:
+    if not done:
         raise CorrectionError(_("This has already been marked as done."))
     audit_record(
         action="correction.recipient_told",

@@ -125,3 +125,26 @@ def write_back_move(
     for name, value in fields.items():
         setattr(write_back, name, value)
     return True
+
+
+def appeal_close(*, appeal: Any, to: str, changes: Mapping[str, Any]) -> bool:
+    """An open appeal upheld or overturned; False when it was decided meanwhile."""
+    from requests.corrections.models import Appeal, AppealStatus
+
+    target = AppealStatus(to)
+    if target == AppealStatus.OPEN:
+        raise IllegalChangeMove("an appeal is decided once")
+    moved = Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.OPEN).update(
+        **changes, status=target
+    )
+    return moved == 1
+
+
+def recipient_notice_close(*, notice: Any, changes: Mapping[str, Any]) -> bool:
+    """A recipient told; False when someone marked it meanwhile."""
+    from requests.corrections.models import RecipientNotice, RecipientNoticeStatus
+
+    moved = RecipientNotice.objects.filter(pk=notice.pk, status=RecipientNoticeStatus.OPEN).update(
+        **changes, status=RecipientNoticeStatus.DONE
+    )
+    return moved == 1

@@ -7,7 +7,6 @@ from requests.gathering.models import GatheredRecord, SourceRun
 from requests.release.models import ReleasePackage
 from requests.release.services import match_decide, request_release, source_decide
 from requests.states import RequestStatus
-from tests.release.conftest import in_review  # noqa: F401 (fixture)
 from tests.gathering.conftest import (  # noqa: F401 (fixtures)
     ALICE,
     alice,
@@ -16,6 +15,7 @@ from tests.gathering.conftest import (  # noqa: F401 (fixtures)
     scripted_connector,
     water_source,
 )
+from tests.release.conftest import in_review  # noqa: F401 (fixture)
 
 
 @pytest.fixture
