@@ -252,6 +252,15 @@ class Request(models.Model):
         help_text=_("The accepted grant under which a representative filed for the resident."),
     )
     description = models.TextField(_("what the request is about"), blank=True)
+    # A contest of a denial of access names the denied request (requests/corrections/contest.py).
+    contested_request = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contests",
+        verbose_name=_("denial contested"),
+    )
     departments = models.ManyToManyField(
         Department, blank=True, related_name="requests", verbose_name=_("departments named")
     )

@@ -77,6 +77,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.AWAITING_REQUESTER, S.IN_REVIEW): REQUESTER | STAFF,
     (S.AWAITING_REQUESTER, S.CLOSED): STAFF,
     (S.AWAITING_REQUESTER, S.WITHDRAWN): REQUESTER | STAFF,
+    # A denial overturned when the resident contested it: the records are reviewed again.
+    (S.DENIED, S.IN_REVIEW): STAFF,
     # The end.
     (S.RELEASED, S.CLOSED): STAFF,
     (S.DECIDED, S.CLOSED): STAFF,

@@ -74,6 +74,14 @@ def _decided_title(event: RequestEvent) -> str:
 
 
 def _appeal_title(event: RequestEvent) -> str:
+    if contested := event.details.get("contested_request"):
+        if event.details.get("outcome") == "overturned":
+            return _("Your challenge succeeded: we are looking at request %(number)s again") % {
+                "number": contested
+            }
+        return _("Your challenge was decided: the denial of request %(number)s stands") % {
+            "number": contested
+        }
     if event.details.get("outcome") == "overturned":
         return _("Your appeal succeeded: we will change %(field)s") % {
             "field": event.details.get("field_label", "")

@@ -17,4 +17,5 @@ TASK_MODULES = (
     "tasks.audit",
     "tasks.gathering",
     "tasks.release",
+    "tasks.corrections",
 )

@@ -54,4 +54,11 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Every minute: approved corrections whose write-back message was lost, whose retry is due,
+    # whose answer never came (read back before anything is sent again) or whose worker died.
+    "reconcile-correction-write-backs": {
+        "task": "tasks.corrections.reconcile",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

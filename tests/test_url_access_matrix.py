@@ -71,6 +71,11 @@ PRIVACY_OFFICER_ONLY = frozenset({PRIVACY_OFFICER})
 # The steward of the department a work item is for (the Assessors: alice's request names them).
 # Clerks follow the search on the request page; only the steward answers it.
 ITEMS_STEWARD = frozenset({STEWARD_A})
+# A proposed correction: the steward of its department (the Assessors) decides it; the clerk and
+# the privacy officer see it through the request.
+CORRECTION_VIEWERS = frozenset({STEWARD_A, CLERK, PRIVACY_OFFICER})
+CORRECTION_STEWARD = frozenset({STEWARD_A})
+RECIPIENT_NOTICE_STAFF = frozenset({CLERK, PRIVACY_OFFICER})
 # Public pages: anyone, signed in or not.
 EVERYONE = frozenset(PERSONAS)
 
@@ -143,6 +148,11 @@ TABLE: dict[str, Row] = {
     "requests:letter": Row("request_letter", OWNER_OR_REPRESENTATIVE),
     "requests:letter_pdf": Row("request_letter", OWNER_OR_REPRESENTATIVE),
     "requests:document": Row("request_document", OWNER_OR_REPRESENTATIVE),
+    # Appealing a denied correction and filing a statement of disagreement, by the person who
+    # filed the request or the resident it is about: the change is named by `?change=` inside
+    # the request (none named: back to the request's page).
+    "requests:correction_appeal": Row("own_request", OWNER_RESIDENT, answers=(302,)),
+    "requests:correction_statement": Row("own_request", OWNER_RESIDENT, answers=(302,)),
     # Requests: the clerk's workbench.
     "requests:staff_detail": Row("own_request", REQUEST_STAFF),
     "requests:staff_assign": Row("own_request", REQUEST_STAFF, "POST", answers=(302,)),
@@ -154,6 +164,9 @@ TABLE: dict[str, Row] = {
     "requests:staff_letter_pdf": Row("request_letter", REQUEST_STAFF),
     "requests:staff_document": Row("request_document", REQUEST_STAFF),
     "requests:staff_action": Row("request_action", REQUEST_STAFF),
+    # A denial of access contested: alice files it; only the privacy officer decides it.
+    "requests:contest_denial": Row("denied_request", OWNER_RESIDENT),
+    "requests:staff_contest": Row("denial_contest", PRIVACY_OFFICER_ONLY),
     # A department source of alice's request that failed: it may be tried again; skipping is
     # only for a source still running, so the skip page says it cannot be done now (409).
     "requests:staff_run_retry": Row("source_run", REQUEST_STAFF),
@@ -182,6 +195,21 @@ TABLE: dict[str, Row] = {
     "requests:staff_purpose": Row("own_request", REQUEST_STAFF, answers=(302,)),
     # A steward's search of their department's records for alice's request, still to do.
     "requests:work_item": Row("work_item", ITEMS_STEWARD),
+    # Corrections on the staff side. Nothing waits to be applied by hand: sent back to the change.
+    "requests:staff_correction": Row("proposed_change", CORRECTION_VIEWERS),
+    "requests:staff_correction_evidence": Row("correction_evidence", CORRECTION_VIEWERS),
+    "requests:staff_correction_decide": Row("proposed_change", CORRECTION_STEWARD, method="POST"),
+    "requests:staff_correction_applied": Row(
+        "proposed_change", CORRECTION_STEWARD, method="POST", answers=(302,)
+    ),
+    # Its write-back has not failed: the steward is sent back to the change with a message.
+    "requests:staff_correction_retry": Row(
+        "proposed_change", CORRECTION_STEWARD, method="POST", answers=(302,)
+    ),
+    "requests:staff_appeal": Row("correction_appeal", PRIVACY_OFFICER_ONLY),
+    "requests:staff_recipient_notice_done": Row(
+        "recipient_notice", RECIPIENT_NOTICE_STAFF, method="POST"
+    ),
     # Disclosures and legal process.
     "disclosures:detail": Row("disclosure", DISCLOSURE_STAFF),
     "disclosures:consent": Row("disclosure", DISCLOSURE_STAFF),
@@ -204,7 +232,17 @@ TABLE: dict[str, Row] = {
 }
 
 # URLs without an argument that anyone may open without signing in.
-PUBLIC_WITHOUT_ARGUMENTS = frozenset({"home", "healthz", "policies:privacy"})
+PUBLIC_WITHOUT_ARGUMENTS = frozenset(
+    {
+        "home",
+        "healthz",
+        "policies:privacy",
+        # Public when REPORTS_PUBLIC_PAGE is on (switched on below), 404 otherwise.
+        "reports:public",
+        "reports:public_annual",
+        "reports:public_annual_pdf",
+    }
+)
 # URLs without an argument whose views take only POST.
 POST_ONLY_WITHOUT_ARGUMENTS = frozenset(
     {"accounts:session_extend", "profiles:start", "profiles:discard", "requests:bulk_assign"}
@@ -342,7 +380,8 @@ STAFF_WITHOUT_ARGUMENTS = sorted(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", WITHOUT_ARGUMENTS)
-def test_anonymous_people_sign_in_first_unless_the_page_is_public(client, name):
+def test_anonymous_people_sign_in_first_unless_the_page_is_public(client, settings, name):
+    settings.REPORTS_PUBLIC_PAGE = True
     method = "POST" if name in POST_ONLY_WITHOUT_ARGUMENTS else "GET"
 
     response = _ask(client, method, reverse(name))

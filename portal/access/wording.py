@@ -135,6 +135,30 @@ ITEMS: dict[str, ItemWording] = {
         resident=_("searched their department's records for your request {number}"),
         why=_("to answer your request {number}"),
     ),
+    "correction": ItemWording(
+        staff=_("Proposed correction"),
+        resident=_("looked at a change you asked for in request {number}"),
+        why=_("to decide the change you asked for in request {number}"),
+    ),
+    "correction_evidence": ItemWording(
+        staff=_("Evidence sent with a correction"),
+        resident=_("looked at a document you sent with request {number}"),
+        resident_download=_("downloaded a document you sent with request {number}"),
+        why=_("to decide the change you asked for in request {number}"),
+    ),
+    "correction_appeal": ItemWording(
+        staff=_("Appeal of a denied correction"),
+        resident=_("looked at your appeal of a decision on request {number}"),
+        why=_("to decide your appeal"),
+    ),
+    "correction_notices": ItemWording(
+        staff=_("Notices to recipients of corrected data"),
+        resident=_(
+            "looked at the list of organisations to tell that your information was corrected "
+            "or that you disagree with it"
+        ),
+        why=_("to tell those who were given your information about the correction"),
+    ),
     "release_package": ItemWording(
         staff=_("Released records (download)"),
         resident=_("downloaded the records released for your request {number}"),

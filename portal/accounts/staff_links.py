@@ -48,6 +48,29 @@ def staff_links(*, user: Any) -> list[StaffLink]:
                 anchor="work-items",
             )
         )
+        links.append(
+            StaffLink(
+                _("Corrections"),
+                reverse("requests:staff_corrections"),
+                _("changes residents asked for to your departments' records, to decide"),
+            )
+        )
+    if scope.may_decide_appeals(user):
+        links.append(
+            StaffLink(
+                _("Appeals of corrections"),
+                reverse("requests:staff_appeals"),
+                _("residents' appeals of a department's denial of a correction"),
+            )
+        )
+    if scope.may_record_disclosures(user):
+        links.append(
+            StaffLink(
+                _("Tell recipients about corrections"),
+                reverse("requests:staff_recipient_notices"),
+                _("outside recipients to tell of a correction or a statement of disagreement"),
+            )
+        )
     if scope.may_review_identity(user):
         links.append(
             StaffLink(

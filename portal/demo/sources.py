@@ -120,6 +120,24 @@ REAL_ESTATE_TAX_NOTICE = {
 }
 
 
+# The account fields a steward's approved correction is written back to, each a compare-and-set
+# on the value the resident saw (tasks/connectors/sql.py). The column names are fixed text.
+WATER_ACCOUNT_CORRECTABLE = ("billing_name", "mailing_address", "mailing_city", "mailing_zip")
+
+
+def _account_corrections() -> dict[str, dict[str, str]]:
+    return {
+        column: {
+            "read": f"SELECT {column} AS value FROM accounts WHERE account_number = :key",  # noqa: S608 (fixed names)
+            "update": (
+                f"UPDATE accounts SET {column} = :new "  # noqa: S608 (fixed names)
+                f"WHERE account_number = :key AND {column} = :expected"
+            ),
+        }
+        for column in WATER_ACCOUNT_CORRECTABLE
+    }
+
+
 def _lookup(sql: str, key: str, record_type: str) -> dict[str, str]:
     return {"sql": " ".join(sql.split()), "key": key, "record_type": record_type}
 
@@ -194,6 +212,7 @@ def demo_source_definitions(directory: Path) -> list[dict[str, Any]]:
                         "shutoff_notices", "notice_number", "shutoff_notice", "notice_date"
                     ),
                 },
+                "corrections": {"water_sewer_account": _account_corrections()},
             },
         },
         {

@@ -17,10 +17,23 @@ from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, LegalProcess
 from portal.identity.models import AccountKnowledgeAttempt, AttemptStatus
 from portal.profiles.models import ResidentIdentifier
+from requests.corrections.models import DisagreementStatement
 
 
 def disclosures_for(*, user: Any) -> QuerySet[Disclosure]:
     return visible(user, Disclosure).select_related("subject", "recorded_by", "legal_process")
+
+
+def statements_sent(*, disclosure: Disclosure) -> list[DisagreementStatement]:
+    """The resident's statements of disagreement that went with this disclosure, reached
+    through it: whoever may see the disclosure may see what was sent with it."""
+    return list(
+        DisagreementStatement.objects.filter(
+            pk__in=disclosure.statements_sent or [], subject_id=disclosure.subject_id
+        )
+        .select_related("source__department")
+        .order_by("filed_at", "pk")
+    )
 
 
 def legal_processes_for(*, user: Any) -> QuerySet[LegalProcess]:

@@ -52,6 +52,7 @@ from portal.disclosures.validation import (
 from portal.files.models import DOCUMENT_KINDS, FileKind
 from portal.files.services import stored_file_create
 from requests.calendar import business_calendar
+from requests.corrections.selectors import statements_for_subject
 from requests.models import Department
 
 
@@ -109,14 +110,16 @@ def _disclosure_create(
         intended_use=intended_use,
         data_disclosed=data_disclosed,
         legal_process=legal_process,
-        # Statements of disagreement (c. 66A §2(j)) are not built yet: none can be sent.
-        statements_sent=[],
         disclosed_on=disclosed_on,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
     department_list = list(departments)
     disclosure.departments.set(department_list)
+    disclosure.statements_sent = statements_to_send(
+        subject_id=subject.pk, department_ids=[department.pk for department in department_list]
+    )
+    disclosure.save(update_fields=["statements_sent"])
     access_record(
         actor=actor,
         subject=subject,
@@ -138,9 +141,21 @@ def _disclosure_create(
             "consent_document": bool(consent_document),
             "legal_process_id": legal_process.pk if legal_process else None,
             "disclosed_on": disclosed_on.isoformat(),
+            "statement_ids": disclosure.statements_sent,
         },
     )
     return disclosure
+
+
+def statements_to_send(*, subject_id: int, department_ids: list[int]) -> list[int]:
+    """The ids of the resident's statements of disagreement that go with a disclosure of data
+    from these departments (c. 66A §2(j)). A disclosure naming no department may carry data of
+    any, so it carries every statement of the resident."""
+    return list(
+        statements_for_subject(
+            subject_id=subject_id, department_ids=department_ids or None
+        ).values_list("pk", flat=True)
+    )
 
 
 def disclosure_check(**fields: Any) -> dict[str, list[str]]:

@@ -100,7 +100,16 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, _("Disclosure recorded."))
+                if disclosure.statements_sent:
+                    messages.success(
+                        request,
+                        _(
+                            "Disclosure recorded. Send the resident's statements of disagreement "
+                            "shown below with the information."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Disclosure recorded."))
                 return redirect("disclosures:detail", pk=disclosure.pk)
         else:
             # Show every problem at once, also those of fields the form could read.
@@ -128,6 +137,7 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disclosure": disclosure,
             "departments": list(disclosure.departments.order_by("name")),
             "consent": disclosure.consent_document,
+            "statements": selectors.statements_sent(disclosure=disclosure),
             "section": "disclosures",
         },
     )

@@ -103,6 +103,28 @@ NOTICES: dict[str, CollectionNotice] = {
         ),
     ),
     # Proving who you are.
+    "correction_proposal": CollectionNotice(
+        purpose=_(
+            "The department that holds the information reads what you write and the documents "
+            "you send, to decide whether to correct it. They are kept with this request."
+        ),
+        required=_("Yes, what should change and why. Documents are optional."),
+        consequence=_("The department cannot decide on your correction."),
+    ),
+    "correction_appeal": CollectionNotice(
+        purpose=_("The City's privacy officer reads it to decide your appeal."),
+        required=_("Yes, to appeal."),
+        consequence=_("The department's decision stands."),
+    ),
+    "correction_statement": CollectionNotice(
+        purpose=_(
+            "The City keeps your statement with the information it is about, shows it to staff "
+            "who see that information, and sends it whenever the information is released or "
+            "shared."
+        ),
+        required=_("No."),
+        consequence=_("Only the department's decision is kept with the information."),
+    ),
     "identity_name": CollectionNotice(
         purpose=_("We compare it with the name on your bill or ID. We save it in your profile."),
         required=_("Yes, your first and last name."),

@@ -314,6 +314,9 @@ def change_decide(
     decided against the value the department's system holds now)."""
     _require_steward_of(actor, change)
     _require_not_author(actor, change)
+    # Two stewards deciding at once: the second waits here, then reads the first's decision
+    # and is told it is decided, rather than failing on the state machine's check.
+    ProposedChange.objects.select_for_update().values_list("pk", flat=True).get(pk=change.pk)
     change.refresh_from_db()
     decision = Decision(decision)
     reason = (reason or "").strip()
@@ -602,7 +605,17 @@ def recipient_notices_open(
     statement: DisagreementStatement | None = None,
 ) -> list[RecipientNotice]:
     about = change or statement
-    disclosures = recipients_of(subject_id=subject_id, department_id=about.department_id)
+    # Called again (a re-run outcome), it opens only what is missing and says only that.
+    told_already = set(
+        RecipientNotice.objects.filter(change=change, statement=statement).values_list(
+            "disclosure_id", flat=True
+        )
+    )
+    disclosures = [
+        disclosure
+        for disclosure in recipients_of(subject_id=subject_id, department_id=about.department_id)
+        if disclosure.pk not in told_already
+    ]
     notices = [
         RecipientNotice(disclosure=disclosure, change=change, statement=statement)
         for disclosure in disclosures

@@ -48,6 +48,10 @@ WRITE_BACK_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (W.RUNNING, W.RETRY_WAIT),
         (W.RUNNING, W.UNKNOWN),
         (W.RUNNING, W.FAILED),
+        # A failed write-back: the steward has it tried again (read back first, since it may
+        # have been sent), or applies it by hand.
+        (W.FAILED, W.UNKNOWN),
+        (W.FAILED, W.WAITING_FOR_STEWARD),
         # csv and manual sources: the steward applies it in the department's system.
         (W.WAITING_FOR_STEWARD, W.APPLIED),
         (W.WAITING_FOR_STEWARD, W.CONFLICT),

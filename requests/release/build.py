@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,10 @@ from portal.audit.models import AuditCategory
 from portal.audit.services import audit_record
 from portal.crypto_stream import StreamEncryptor, stream_decrypt
 from portal.policies.models import PolicyVersion
+from requests.corrections.selectors import statements_for_records
 from requests.gathering.models import GatheredRecord
 from requests.gathering.services import fields_decrypt
+from requests.models import Request
 from requests.release import package as zip_package
 from requests.release.letter import release_letter_pdf, release_summary
 from requests.release.masking import KIND_LABELS, mask_record
@@ -127,6 +129,7 @@ def package_record(
     field_marks: Any = (),
     values: Any = (),
     collected_under: str | None = None,
+    statements: Any = (),
 ) -> zip_package.PackageRecord:
     """One record as the package shows it: masked first (before anyone sees it), then with the
     clerk's redactions."""
@@ -145,28 +148,62 @@ def package_record(
             for mark in marks
         ],
         masked=_mask_marks(masked.notes),
+        statements=statements,
         collected_under=collected_under,
     )
 
 
+def _batches(records: Iterable[GatheredRecord]) -> Iterator[list[GatheredRecord]]:
+    batch: list[GatheredRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _package_statements(statements: Iterable[Any]) -> list[zip_package.Statement]:
+    return [
+        zip_package.Statement(
+            reference=str(statement.pk),
+            text=statement.text,
+            made_at=statement.filed_at,
+            field=statement.field_name,
+        )
+        for statement in statements
+    ]
+
+
 def package_records(*, request_id: int) -> Iterator[zip_package.PackageRecord]:
-    """Each released record as the package shows it, streamed from the database."""
+    """Each released record as the package shows it, streamed from the database, with the
+    resident's statements of disagreement on it (c. 66A §2(j)): read once per batch of
+    records, never once per record."""
+    subject_id = Request.objects.values_list("subject_id", flat=True).get(pk=request_id)
     record_marks = _record_marks(request_id)
     values = _value_redactions(request_id)
     policies = _policy_labels()
-    for record in released_records(request_id=request_id).iterator(chunk_size=_BATCH):
-        source = record.run.source
-        yield package_record(
-            department=source.department.name,
-            source=source.name,
-            record_type=record.record_type,
-            key=record.key.split("/", 1)[-1],
-            fields=fields_decrypt(record),
-            never_released=source.never_released_fields,
-            field_marks=record_marks.get(record.pk, ()),
-            values=values,
-            collected_under=policies.get(record.policy_version_id),
+    records = released_records(request_id=request_id).iterator(chunk_size=_BATCH)
+    for batch in _batches(records):
+        statements = statements_for_records(
+            subject_id=subject_id,
+            records=[(record.run.source_id, record.key) for record in batch],
         )
+        for record in batch:
+            source = record.run.source
+            yield package_record(
+                department=source.department.name,
+                source=source.name,
+                record_type=record.record_type,
+                key=record.key.split("/", 1)[-1],
+                fields=fields_decrypt(record),
+                never_released=source.never_released_fields,
+                field_marks=record_marks.get(record.pk, ()),
+                values=values,
+                collected_under=policies.get(record.policy_version_id),
+                statements=_package_statements(statements.get((source.pk, record.key), ())),
+            )
 
 
 def access_log_records(*, request: Any) -> Iterator[zip_package.PackageRecord]:

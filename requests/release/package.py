@@ -64,12 +64,14 @@ class MaskMark:
 
 @dataclass(frozen=True)
 class Statement:
-    """A statement of disagreement the resident made about a record. The same `reference` on
+    """A statement of disagreement the resident made about a record, or one field of it
+    (`field`, a key of the record's fields; empty for the whole record). The same `reference` on
     several records is one statement, written once."""
 
     reference: str
     text: str
     made_at: dt.datetime | None = None
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,7 @@ class _Builder:
                     record_type = record.record_type
                 numbers = self._statement_numbers(record, statements, statement_sizes)
                 shown = _shown_fields(record, self.labels)
-                page.add(_html_record(record, shown, numbers))
+                page.add(_html_record(record, shown, numbers, self.labels))
                 self._csv_rows(record, shown, numbers)
                 data_json.write(_json_record(record, numbers, first=self.record_count == 0))
                 self.record_count += 1
@@ -317,12 +319,23 @@ class _Builder:
         return self.csv_scratch[record.department][0]
 
     def _csv_rows(self, record: PackageRecord, shown: list, numbers: list[int]) -> None:
+        """One row per field; a statement of disagreement on a row of its own right after the
+        field it is about (its text, and the file holding it)."""
         writer = self.csv_scratch[record.department][2]
         start = [_csv_cell(record.source), _csv_cell(record.record_type), _csv_cell(record.key)]
-        rows = [[*start, label[2], _csv_cell(text)] for label, text, _ in shown]
-        rows += [
-            [*start, "Statement of disagreement", f"statements/{number}.txt"] for number in numbers
-        ]
+        rows = []
+        for row in _with_statements(record, shown, numbers):
+            if isinstance(row, _StatementRow):
+                rows.append(
+                    [
+                        *start,
+                        _csv_cell(_statement_heading(row.statement, self.labels)),
+                        _csv_cell(f"{row.statement.text} (statements/{row.number}.txt)"),
+                    ]
+                )
+            else:
+                _, label, text, _ = row
+                rows.append([*start, label[2], _csv_cell(text)])
         writer.writerows(rows)
 
     def _statement_numbers(
@@ -334,7 +347,7 @@ class _Builder:
             if number is None:
                 number = len(self.statement_numbers) + 1
                 self.statement_numbers[statement.reference] = number
-                text = _statement_text(number, statement, record).encode()
+                text = _statement_text(number, statement, record, self.labels).encode()
                 scratch.write(text)
                 sizes.append(len(text))
             numbers.append(number)
@@ -415,12 +428,13 @@ class _Labels(dict):
         return self[name]
 
 
-def _shown_fields(record: PackageRecord, labels: _Labels) -> list[tuple[tuple, str, str]]:
-    """(label, text shown, kind) per field, label as _Labels gives it; kind is "", "withheld" or
-    "masked". A withheld field shows its exemption and never its value, whatever was passed."""
+def _shown_fields(record: PackageRecord, labels: _Labels) -> list[tuple[str, tuple, str, str]]:
+    """(field key, label, text shown, kind) per field, label as _Labels gives it; kind is "",
+    "withheld" or "masked". A withheld field shows its exemption and never its value, whatever
+    was passed."""
     fields = record.fields
     if not record.redacted and not record.masked:
-        return [(labels[name], _text(value), "") for name, value in fields.items()]
+        return [(name, labels[name], _text(value), "") for name, value in fields.items()]
     redacted = {mark.field: mark for mark in record.redacted}
     masked = {mark.field: mark for mark in record.masked}
     names = list(fields)
@@ -429,14 +443,46 @@ def _shown_fields(record: PackageRecord, labels: _Labels) -> list[tuple[tuple, s
     for name in dict.fromkeys(names):
         label = labels[name]
         if name in redacted:
-            shown.append((label, f"[withheld: {redacted[name].exemption_label}]", "withheld"))
+            shown.append((name, label, f"[withheld: {redacted[name].exemption_label}]", "withheld"))
         elif name in masked:
             value = _text(fields.get(name))
             mark = masked[name].label
-            shown.append((label, f"{value} ({mark})" if value else f"[{mark}]", "masked"))
+            shown.append((name, label, f"{value} ({mark})" if value else f"[{mark}]", "masked"))
         else:
-            shown.append((label, _text(fields.get(name)), ""))
+            shown.append((name, label, _text(fields.get(name)), ""))
     return shown
+
+
+@dataclass(frozen=True)
+class _StatementRow:
+    """A statement of disagreement shown among a record's fields; `number` names its file."""
+
+    number: int
+    statement: Statement
+
+
+def _with_statements(
+    record: PackageRecord, shown: list, numbers: list[int]
+) -> Iterator[tuple | _StatementRow]:
+    """The shown fields with each statement of disagreement right after the field it is about;
+    statements on the whole record, or on a field not shown, come after the last field."""
+    if not record.statements:
+        yield from shown
+        return
+    by_field: dict[str, list[_StatementRow]] = {}
+    for number, statement in zip(numbers, record.statements, strict=True):
+        by_field.setdefault(statement.field, []).append(_StatementRow(number, statement))
+    for row in shown:
+        yield row
+        yield from by_field.pop(row[0], ())
+    for rest in by_field.values():
+        yield from rest
+
+
+def _statement_heading(statement: Statement, labels: _Labels) -> str:
+    if statement.field:
+        return f"Your statement of disagreement about {labels[statement.field][0]}"
+    return "Your statement of disagreement"
 
 
 def _text(value: Any) -> str:
@@ -459,12 +505,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _statement_text(number: int, statement: Statement, record: PackageRecord) -> str:
+def _statement_text(
+    number: int, statement: Statement, record: PackageRecord, labels: _Labels
+) -> str:
     made = f"Made: {_text(statement.made_at)}\n" if statement.made_at else ""
+    field = f"Field: {labels[statement.field][0]}\n" if statement.field else ""
     return (
         f"Statement of disagreement {number}\n"
         f"About: {record.department}, {record.source}, {record.record_type} {record.key}\n"
-        f"{made}\n{statement.text.rstrip()}\n"
+        f"{field}{made}\n{statement.text.rstrip()}\n"
     )
 
 
@@ -522,6 +571,7 @@ def _json_record(record: PackageRecord, numbers: list[int], *, first: bool) -> b
             {
                 "number": number,
                 "file": f"statements/{number}.txt",
+                "field": statement.field or None,
                 "text": statement.text,
                 "made_at": statement.made_at.isoformat() if statement.made_at else None,
             }
@@ -624,19 +674,21 @@ def _html_close(record_type, source, department) -> str:
     )
 
 
-def _html_record(record: PackageRecord, shown: list, numbers: list[int]) -> str:
+def _html_record(record: PackageRecord, shown: list, numbers: list[int], labels: _Labels) -> str:
     rows = []
-    for label, text, kind in shown:
+    for row in _with_statements(record, shown, numbers):
+        if isinstance(row, _StatementRow):
+            rows.append(
+                f'<th scope="row">{_e(_statement_heading(row.statement, labels))}</th>'
+                f'<td class="statement">{_e(row.statement.text)} '
+                f'(<a href="statements/{row.number}.txt">statement {row.number}</a>)</td>'
+            )
+            continue
+        _, label, text, kind = row
         value = f'<td class="{kind}">{_e(text)}</td>' if kind else f"<td>{_e(text)}</td>"
         rows.append(f'<th scope="row">{label[1]}</th>{value}')
     if record.collected_under:
         rows.append(f'<th scope="row">Collected under</th><td>{_e(record.collected_under)}</td>')
-    for number, statement in zip(numbers, record.statements, strict=True):
-        rows.append(
-            '<th scope="row">Your statement of disagreement</th>'
-            f'<td class="statement">{_e(statement.text)} '
-            f'(<a href="statements/{number}.txt">statement {number}</a>)</td>'
-        )
     if not rows:
         rows.append('<th scope="row">Fields</th><td>None</td>')
     head = f'<th scope="rowgroup" rowspan="{len(rows)}">{_e(record.key)}</th>'

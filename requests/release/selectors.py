@@ -20,6 +20,8 @@ from django.db.models import Count
 
 from portal.access.scope import visible
 from portal.matching.strength import MatchStrength
+from requests.corrections.models import DisagreementStatement
+from requests.corrections.selectors import statements_for_records
 from requests.gathering.models import GatheredRecord, SourceRun
 from requests.gathering.services import fields_decrypt
 from requests.models import Request
@@ -62,6 +64,9 @@ class RecordView:
     masked: list[tuple[str, str]]  # (field, what was removed) from automatic masking
     flags: list[FlagView]
     redactions: list[Redaction]  # active redactions of one of this record's fields
+    # The resident's statements of disagreement on this record, shown to staff with the data
+    # (c. 66A §2(j)).
+    statements: list[DisagreementStatement] = field(default_factory=list)
 
     @property
     def short_key(self) -> str:
@@ -98,6 +103,20 @@ class RecordView:
             )
             for name, value in self.fields.items()
         ]
+
+    @property
+    def field_rows(self) -> list[tuple[str, str, list[DisagreementStatement]]]:
+        """`rows`, each with the statements of disagreement on that field."""
+        return [
+            (name, text, [s for s in self.statements if s.field_name == name])
+            for name, text in self.rows
+        ]
+
+    @property
+    def other_statements(self) -> list[DisagreementStatement]:
+        """Statements on a field this record does not show (no longer in the source's answer)."""
+        shown = set(self.fields)
+        return [s for s in self.statements if s.field_name not in shown]
 
 
 @dataclass
@@ -242,6 +261,7 @@ def request_review(
 
     flagged: dict[int, list[str]] = {}
     positions: dict[int, int] = {}
+    shown: list[tuple[SourceView, dict[str, Any]]] = []
     records = (
         GatheredRecord.objects.filter(run__request=request)
         .defer("policy_version", "created_at")
@@ -275,21 +295,32 @@ def request_review(
                 flags.append(FlagView(path, "released", reason=reason))
             else:
                 flags.append(FlagView(path, "open"))
-        source_view.records.append(
-            RecordView(
-                record=record,
-                fields=masked.fields,
-                field_paths=list(dict.fromkeys(field_paths(masked.fields))),
-                masked=list(
-                    dict.fromkeys(
-                        (note.field, str(KIND_LABELS.get(note.kind, note.kind)))
-                        for note in masked.notes
-                    )
-                ),
-                flags=flags,
-                redactions=marks,
+        shown.append(
+            (
+                source_view,
+                {
+                    "record": record,
+                    "fields": masked.fields,
+                    "field_paths": list(dict.fromkeys(field_paths(masked.fields))),
+                    "masked": list(
+                        dict.fromkeys(
+                            (note.field, str(KIND_LABELS.get(note.kind, note.kind)))
+                            for note in masked.notes
+                        )
+                    ),
+                    "flags": flags,
+                    "redactions": marks,
+                },
             )
         )
+    # One query for the statements on every record the page shows.
+    statements = statements_for_records(
+        subject_id=request.subject_id,
+        records=[(parts["record"].run.source_id, parts["record"].key) for _, parts in shown],
+    )
+    for source_view, parts in shown:
+        identity = (parts["record"].run.source_id, parts["record"].key)
+        source_view.records.append(RecordView(**parts, statements=statements.get(identity, [])))
 
     latest = (
         ReleasePackage.objects.filter(request=request)

@@ -44,6 +44,7 @@ from requests.services import (
     request_withdraw,
 )
 from requests.states import TERMINAL_STATUSES, WITHDRAWABLE_STATUSES, IllegalTransition
+from requests.views import corrections_resident
 
 DRAFT_KEY = "requests_draft"
 
@@ -190,6 +191,9 @@ def new_step(request: HttpRequest, step: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _store(step, draft, form.cleaned_data)
         _save_draft(request, draft)
+        if step == "kind" and draft["kind"] in (RequestKind.CORRECTION, RequestKind.CONTEST):
+            # Corrections are proposed on the released records themselves.
+            return redirect(reverse("requests:correction_start") + f"?kind={draft['kind']}")
         following = _first_missing_step(draft)
         if changing or following is None:
             return redirect("requests:check")
@@ -305,6 +309,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "letters": request_letters(request=record),
             "can_withdraw": is_requester and record.status in WITHDRAWABLE_STATUSES,
             "can_reply": is_requester and record.status not in TERMINAL_STATUSES,
+            **corrections_resident.detail_context(user=request.user, record=record),
         },
     )
 

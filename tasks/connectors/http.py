@@ -10,7 +10,17 @@ Configuration:
          "record_type": "water_account",
          "key": "account_number",                    # the field that identifies a record
          "records": "data.accounts",                 # where the list is in the answer; optional
-         "not_found": "error"}}}                     # or "empty": a 404 means no records
+         "not_found": "error"}},                     # or "empty": a 404 means no records
+     # Optional: writing approved corrections back, per kind of record and field.
+     "corrections": {"<record_type>": {"<field>": {
+         "path": "/accounts/{key}/mailing-address",  # {key} is the record's key, nothing else
+         "method": "PUT",                            # or PATCH or POST
+         "read_path": "/accounts/{key}",             # reads the value back, by GET
+         "read_field": "mailing_address"}}}}         # a dotted path in that answer
+
+A write sends {"expected": <what the resident saw>, "value": <new>} with an Idempotency-Key
+header (the same on every try of one write-back); 200/204 is applied, 409 is a conflict (the
+value is then read back), and no answer once sent is an unknown outcome.
 
 A parameter is only ever data: in the path it is percent-encoded as one segment (a "/" or ".."
 in it cannot move the request elsewhere), in the query string or body it is encoded by httpx.
@@ -26,10 +36,22 @@ from urllib.parse import quote
 
 import httpx
 
-from tasks.connectors.base import Connector, ConnectorError, SourceRecord
-from tasks.connectors.httpclient import request_json, token_env_problem, url_problem
+from tasks.connectors.base import (
+    Connector,
+    ConnectorError,
+    ConnectorUnknownOutcome,
+    SourceRecord,
+    WriteOutcome,
+    WriteResult,
+    corrections_settings,
+    corrections_shape_problems,
+    values_equal,
+)
+from tasks.connectors.httpclient import request_json, send_json, token_env_problem, url_problem
 
-SETTINGS = frozenset({"base_url", "token_env", "lookups"})
+SETTINGS = frozenset({"base_url", "token_env", "lookups", "corrections"})
+WRITE_SETTINGS = frozenset({"path", "method", "read_path", "read_field"})
+WRITE_METHODS = frozenset({"PUT", "PATCH", "POST"})
 LOOKUP_SETTINGS = frozenset(
     {"path", "method", "params", "record_type", "key", "records", "not_found"}
 )
@@ -93,6 +115,35 @@ def _lookup_problems(name: str, lookup: Any) -> list[str]:
     return problems
 
 
+def _write_path_problem(path: Any) -> str | None:
+    if problem := _path_problem(path):
+        return problem
+    names = {name for _fixed, name in _path_parts(path) if name}
+    if names != {"key"}:
+        return "path must hold {key}, the record's key, and no other placeholder"
+    return None
+
+
+def _corrections_problems(corrections: Any) -> list[str]:
+    if shape := corrections_shape_problems(corrections):
+        return shape
+    problems = []
+    for record_type, fields in corrections.items():
+        for field_name, write in fields.items():
+            where = f"corrections of {record_type}.{field_name}"
+            if unknown := sorted(write.keys() - WRITE_SETTINGS):
+                problems.append(f"{where}: unknown setting {unknown[0]!r}")
+            if problem := _write_path_problem(write.get("path")):
+                problems.append(f"{where}: {problem}")
+            if problem := _write_path_problem(write.get("read_path")):
+                problems.append(f"{where}: read_{problem}")
+            if str(write.get("method", "PUT")).upper() not in WRITE_METHODS:
+                problems.append(f"{where}: method must be PUT, PATCH or POST")
+            if not isinstance(write.get("read_field"), str) or not write["read_field"]:
+                problems.append(f"{where} needs read_field, where the value is in the answer")
+    return problems
+
+
 def _text(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
@@ -127,6 +178,8 @@ class HttpConnector(Connector):
             return problems
         for name, lookup in lookups.items():
             problems += _lookup_problems(name, lookup)
+        if (corrections := corrections_settings(configuration)) is not None:
+            problems += _corrections_problems(corrections)
         return problems
 
     @classmethod
@@ -211,4 +264,77 @@ class HttpConnector(Connector):
             )
         return SourceRecord(
             key=str(item[key]), record_type=lookup.get("record_type", name), fields=dict(item)
+        )
+
+    # --- Writing corrections back ---
+
+    def _write_settings_checked(self, *, record_type: str, field_name: str) -> Any:
+        if problems := self.configuration_problems(self.configuration):
+            raise ConnectorError("; ".join(problems), permanent=True)
+        return self.write_settings(record_type=record_type, field_name=field_name)
+
+    def _url(self, path: str, key: str) -> str:
+        filled = "".join(text + (_segment(key) if name else "") for text, name in _path_parts(path))
+        return str(self.configuration["base_url"]).rstrip("/") + filled
+
+    def read_value(self, *, record_type: str, field_name: str, key: str) -> Any:
+        write = self._write_settings_checked(record_type=record_type, field_name=field_name)
+        body = request_json(
+            url=self._url(write["read_path"], key),
+            timeout_seconds=self.source.timeout_seconds,
+            token_env=self.configuration.get("token_env"),
+        )
+        found = body
+        for step in write["read_field"].split("."):
+            if not isinstance(found, dict) or step not in found:
+                raise ConnectorError(
+                    f"the answer has no {write['read_field']!r}: check the correction's "
+                    "read_field setting",
+                    permanent=True,
+                )
+            found = found[step]
+        return found
+
+    def apply_change(
+        self,
+        *,
+        record_type: str,
+        field_name: str,
+        key: str,
+        expected: Any,
+        new: Any,
+        idempotency_key: str,
+    ) -> WriteOutcome:
+        write = self._write_settings_checked(record_type=record_type, field_name=field_name)
+        url = self._url(write["path"], key)
+        status = send_json(
+            url=url,
+            timeout_seconds=self.source.timeout_seconds,
+            method=str(write.get("method", "PUT")).upper(),
+            json_body={"expected": expected, "value": new},
+            headers={"Idempotency-Key": idempotency_key},
+            token_env=self.configuration.get("token_env"),
+        )
+        if status in (200, 201, 204):
+            return WriteOutcome(WriteResult.APPLIED, new)
+        if status == 409:
+            found = self.read_value(record_type=record_type, field_name=field_name, key=key)
+            if values_equal(found, new):
+                return WriteOutcome(WriteResult.ALREADY, found)
+            return WriteOutcome(WriteResult.CONFLICT, found)
+        host = httpx.URL(url).host.lower()
+        if status == 429:
+            raise ConnectorError(
+                f"the service at {host} is busy (HTTP 429): the change was not taken",
+                permanent=False,
+            )
+        if status >= 500:
+            # A service failing while it handled the change may have applied part of it.
+            raise ConnectorUnknownOutcome(
+                f"the service at {host} had an error while handling the change (HTTP {status})"
+            )
+        raise ConnectorError(
+            f"the service at {host} refused the change (HTTP {status}): check the correction's "
+            "configuration",
+            permanent=True,
         )

@@ -26,7 +26,7 @@ import certifi
 import httpx
 from django.conf import settings
 
-from tasks.connectors.base import ConnectorError
+from tasks.connectors.base import ConnectorError, ConnectorUnknownOutcome
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 USER_AGENT = "Westfield-Records-Portal/1 (connector)"
@@ -223,3 +223,53 @@ def request_json(
             f"the service at {host} answered with something that is not valid JSON",
             permanent=True,
         ) from None
+
+
+def send_json(
+    *,
+    url: str,
+    timeout_seconds: float,
+    method: str,
+    json_body: Mapping[str, Any],
+    headers: Mapping[str, str],
+    token_env: str | None = None,
+) -> int:
+    """Send a write and return the status of the answer, with the same safeguards as
+    request_json (its body is not needed, so not read). Once the request may have left, a
+    time-out or a dropped connection is ConnectorUnknownOutcome: the write may or may not have
+    been applied."""
+    if problem := url_problem(url):
+        raise ConnectorError(problem, permanent=True)
+    host = httpx.URL(url).host.lower()
+    sent_headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **headers}
+    if token_env:
+        if problem := token_env_problem(token_env):
+            raise ConnectorError(problem, permanent=True)
+        sent_headers["Authorization"] = f"Bearer {_token(token_env)}"
+    try:
+        with (
+            httpx.Client(
+                timeout=httpx.Timeout(timeout_seconds),
+                follow_redirects=False,
+                trust_env=False,
+                verify=_tls_context(),
+            ) as client,
+            client.stream(method, url, json=dict(json_body), headers=sent_headers) as response,
+        ):
+            status = response.status_code
+    except (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError):
+        # Nothing left the portal: safe to send again later.
+        raise ConnectorError(
+            f"the portal could not reach the service at {host}", permanent=False
+        ) from None
+    except (httpx.TimeoutException, httpx.TransportError):
+        raise ConnectorUnknownOutcome(
+            f"the service at {host} gave no answer to the change it was sent"
+        ) from None
+    if 300 <= status < 400:
+        raise ConnectorError(
+            f"the service at {host} answered with a redirect (HTTP {status}), which the portal "
+            "does not follow: correct base_url or the correction's path",
+            permanent=True,
+        )
+    return status

@@ -141,3 +141,33 @@ def flagged_access(world: World) -> dict[str, Any]:
 @builder
 def release_package(world: World) -> dict[str, Any]:
     return {"number": world.request.number, "pk": world.release_package.pk}
+
+
+@builder
+def proposed_change(world: World) -> dict[str, Any]:
+    return {"pk": world.proposed_change.pk}
+
+
+@builder
+def correction_evidence(world: World) -> dict[str, Any]:
+    return {"pk": world.proposed_change.pk, "document_pk": world.document.pk}
+
+
+@builder
+def correction_appeal(world: World) -> dict[str, Any]:
+    return {"pk": world.appeal.pk}
+
+
+@builder
+def recipient_notice(world: World) -> dict[str, Any]:
+    return {"pk": world.recipient_notice.pk}
+
+
+@builder
+def denied_request(world: World) -> dict[str, Any]:
+    return {"number": world.denied_request.number}
+
+
+@builder
+def denial_contest(world: World) -> dict[str, Any]:
+    return {"number": world.denial_contest.number}

@@ -424,6 +424,85 @@ class World:
             outside_assignment=True,
         )
 
+    # --- Corrections ------------------------------------------------------------------------
+
+    @cached_property
+    def owner_record(self) -> Any:
+        """An Assessors' owner record of alice's, as a source run keeps it. Made directly, for
+        the reason given at `source_run`."""
+        from requests.gathering.models import GatheredRecord
+        from requests.gathering.services import fields_encrypt
+
+        return GatheredRecord.objects.create(
+            run=self.source_run,
+            key="owner/P-0042",
+            record_type="owner",
+            fields_encrypted=fields_encrypt(
+                {"name": "Alice Archer", "mailing_address": "12 Elm Street"}
+            ),
+        )
+
+    def _proposed_change_create(self, field_name: str, **decided: Any) -> Any:
+        from requests.corrections.models import ProposedChange
+        from requests.corrections.values import value_encrypt
+
+        return ProposedChange.objects.create(
+            request=self.request,
+            record=self.owner_record,
+            source=self.source_run.source,
+            department=self.source_run.source.department,
+            record_key=self.owner_record.key,
+            record_type=self.owner_record.record_type,
+            field_name=field_name,
+            current_value_encrypted=value_encrypt("12 Elm Street"),
+            proposed_value_encrypted=value_encrypt("14 Elm Street"),
+            reason="I moved next door.",
+            proposed_by=self.alice,
+            **decided,
+        )
+
+    @cached_property
+    def proposed_change(self) -> Any:
+        """alice's proposed change to her owner record's mailing address, with her deed as
+        evidence, back with the Assessors' steward to decide again after the value changed
+        meanwhile (a conflict is open for a decision whatever the request's state). Made directly
+        on her request, so the clerk persona is its assignee."""
+        change = self._proposed_change_create(
+            "mailing_address", status="conflict", decided_at=timezone.now()
+        )
+        change.evidence.add(self.document)
+        return change
+
+    @cached_property
+    def appeal(self) -> Any:
+        """alice's appeal of the Assessors' denial of a change to her name, for the privacy
+        officer. Made directly, as the denial and the appeal leave them."""
+        from requests.corrections.models import Appeal
+
+        denied = self._proposed_change_create(
+            "name",
+            status="denied",
+            decision="denied",
+            decision_reason="The deed shows the name as held.",
+            decided_by=self.persona(STEWARD_A),
+            decided_at=timezone.now(),
+        )
+        return Appeal.objects.create(
+            change=denied,
+            filed_by=self.alice,
+            reason="The deed was amended.",
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+
+    @cached_property
+    def recipient_notice(self) -> Any:
+        """The clerk's task of telling alice's lender that her mailing address was corrected."""
+        from requests.corrections.models import RecipientNotice
+
+        return RecipientNotice.objects.create(
+            disclosure=self.disclosure, change=self.proposed_change
+        )
+
     # --- The privacy policy (the City's, not alice's) ---------------------------------------
 
     def _policy_draft_create(self) -> Any:
@@ -470,4 +549,29 @@ class World:
             size=1,
             built_at=timezone.now(),
             expires_at=timezone.now() + timedelta(days=30),
+        )
+
+    @cached_property
+    def denied_request(self) -> Any:
+        """A second access request of alice's, denied by the clerk: she may contest it."""
+        from requests.services import request_deny, request_submit
+        from tests.gathering.conftest import verify
+
+        # Denied only after her identity is checked: a request waiting for it cannot be.
+        verify(self.alice)
+        filed = request_submit(
+            requester=self.alice, subject=self.alice, kind="access", description="My dog licence."
+        )
+        filed.refresh_from_db()
+        request_deny(request=filed, actor=self.clerk, reason="Exempt.", exemptions=["26a"])
+        filed.refresh_from_db()
+        return filed
+
+    @cached_property
+    def denial_contest(self) -> Any:
+        """alice's contest of that denial, waiting for the privacy officer."""
+        from requests.corrections.contest import denial_contest_submit
+
+        return denial_contest_submit(
+            requester=self.alice, contested=self.denied_request, reason="The records are mine."
         )

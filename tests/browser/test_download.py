@@ -84,7 +84,7 @@ def test_resident_confirms_their_password_downloads_and_reads_the_index(
 ):
     page = resident_page
     page.goto(f"/requests/{ready.request.number}/", wait_until="load")
-    expect(page.get_by_role("heading", name="Your records", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Your records", level=2, exact=True)).to_be_visible()
     assert_no_axe_violations(page)
 
     with page.expect_navigation():

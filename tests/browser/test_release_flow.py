@@ -130,7 +130,7 @@ def _package_built(package_id) -> bool:
 
 def _resident_downloads(page, number, tmp_path):
     page.goto(f"/requests/{number}/", wait_until="load")
-    expect(page.get_by_role("heading", name="Your records", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Your records", level=2, exact=True)).to_be_visible()
     assert_no_axe_violations(page)
 
     with page.expect_navigation():

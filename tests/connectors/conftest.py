@@ -72,7 +72,7 @@ def _handler(service: Service) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
 
-        do_GET = do_POST = _serve
+        do_GET = do_POST = do_PUT = do_PATCH = _serve
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
