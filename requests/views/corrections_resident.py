@@ -9,10 +9,12 @@ so anyone else's answer 404. Residents reading their own data write no access-lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -589,52 +591,60 @@ def _detail_url(record: Request, anchor: str = "changes") -> str:
     return reverse("requests:detail", kwargs={"number": record.number}) + f"#{anchor}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def appeal(request: HttpRequest, number: str) -> HttpResponse:
+def _after_decision(
+    request: HttpRequest,
+    number: str,
+    *,
+    form_class: type[django_forms.Form],
+    field: str,
+    act: Callable[..., Any],
+    done: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """An appeal or a statement on one decided change: the form, the service, the message."""
     record, found = _own_change(request, number)
     if found is None:
         return redirect(_detail_url(record))
-    form = forms.AppealForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            appeal_file(change=found, actor=request.user, reason=form.cleaned_data["reason"])
+            act(change=found, actor=request.user, **{field: form.cleaned_data[field]})
         except CorrectionError as error:
-            form.add_error("reason", error.messages)
+            form.add_error(field, error.messages)
         else:
-            messages.success(request, _("Your appeal was sent to the City's privacy officer."))
+            messages.success(request, done)
             return redirect(_detail_url(record))
-    return render(
+    context.update({"record": record, "change": _change_view(found), "form": form})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest, number: str) -> HttpResponse:
+    return _after_decision(
         request,
-        "requests/corrections/appeal.html",
-        {"record": record, "change": _change_view(found), "form": form},
+        number,
+        form_class=forms.AppealForm,
+        field="reason",
+        act=appeal_file,
+        done=_("Your appeal was sent to the City's privacy officer."),
+        template="requests/corrections/appeal.html",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement(request: HttpRequest, number: str) -> HttpResponse:
-    record, found = _own_change(request, number)
-    if found is None:
-        return redirect(_detail_url(record))
-    form = forms.StatementForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            statement_file(change=found, actor=request.user, text=form.cleaned_data["text"])
-        except CorrectionError as error:
-            form.add_error("text", error.messages)
-        else:
-            messages.success(request, _("Your statement of disagreement was filed."))
-            return redirect(_detail_url(record))
-    return render(
+    return _after_decision(
         request,
-        "requests/corrections/statement.html",
-        {
-            "record": record,
-            "change": _change_view(found),
-            "form": form,
-            "max_chars": settings.CORRECTIONS_STATEMENT_MAX_CHARS,
-        },
+        number,
+        form_class=forms.StatementForm,
+        field="text",
+        act=statement_file,
+        done=_("Your statement of disagreement was filed."),
+        template="requests/corrections/statement.html",
+        max_chars=settings.CORRECTIONS_STATEMENT_MAX_CHARS,
     )
 
 
