@@ -1,13 +1,18 @@
 """The resident's "Who has seen my data" page (c. 66A §2(g))."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.access.services import access_record
+from portal.disclosures.services import legal_process_dispense_notice, legal_process_release
 from requests.services import request_assign
 from tests.access.conftest import disclose, state_purpose
+from tests.disclosures.conftest import consent_pdf, record_disclosure, record_legal_process
 from tests.factories import GrantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +49,82 @@ def test_must_show_4_clerk_views_of_request_and_photo_id_and_a_disclosure_and_no
     assert "Checking eligibility for public housing" in content
     assert others_request.number not in content
     assert "Bob&#x27;s Landlord" not in content
+
+
+def test_a_disclosure_recorded_on_the_staff_page_reaches_only_that_residents_log(
+    client, resident, other_resident, clerk
+):
+    """The outside disclosure of must show 4 made the way staff make one, through the
+    disclosures page and its service, not written into the log by the test."""
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    client.force_login(clerk)
+    for email, recipient in [
+        (resident.email, "Massachusetts Department of Revenue"),
+        (other_resident.email, "Springfield Rental Agency"),
+    ]:
+        response = client.post(
+            reverse("disclosures:new"),
+            {
+                "resident": email,
+                "recipient_name": recipient,
+                "recipient_kind": "agency",
+                "basis": "law",
+                "legal_basis": "M.G.L. c. 62C §21(b)(1)",
+                "written_request_reference": "",
+                "data_disclosed": "the assessed value of your home",
+                "intended_use": "Checking an abatement application.",
+                "disclosed_on": yesterday,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()
+
+    client.force_login(resident)
+    content = client.get(MY_LOG).content.decode()
+
+    assert "Carol Clark, Records Access Office clerk" in content
+    assert "Massachusetts Department of Revenue" in content
+    assert "the assessed value of your home" in content
+    assert "M.G.L. c. 62C §21(b)(1)" in content
+    assert "Checking an abatement application." in content
+    assert "Springfield Rental Agency" not in content
+
+
+def test_disclosures_on_consent_and_under_a_subpoena_say_why_in_plain_words(
+    client, resident, clerk
+):
+    today = timezone.localdate()
+    record_disclosure(
+        clerk,
+        resident,
+        recipient_name="Westfield Credit Union",
+        basis="consent",
+        legal_basis="",
+        consent_file=consent_pdf(),
+        disclosed_on=today,
+    )
+    subpoena = record_legal_process(clerk, resident, served_on=today)
+    legal_process_dispense_notice(
+        actor=clerk,
+        legal_process=subpoena,
+        order_reference="Hampden Superior Court, order dispensing with notice",
+        order_file=consent_pdf("order.pdf"),
+    )
+    legal_process_release(
+        actor=clerk,
+        legal_process=subpoena,
+        data_disclosed="your water bills for 2025",
+        intended_use="Evidence in a civil action.",
+        disclosed_on=today,
+    )
+
+    client.force_login(resident)
+    content = client.get(MY_LOG + "?show=outside").content.decode()
+
+    assert "to Westfield Credit Union because you agreed to it in writing" in content
+    assert (
+        "Gave your water bills for 2025 to Hampden County Superior Court because a subpoena or "
+        "court order required it"
+    ) in content
 
 
 def test_anonymous_people_are_sent_to_sign_in(client):

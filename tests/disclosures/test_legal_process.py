@@ -127,6 +127,24 @@ def test_the_notice_period_is_configurable(settings, clerk, resident):
     assert legal_process.release_not_before == date(2026, 11, 27)
 
 
+def test_release_waits_for_the_configured_period_in_business_days(settings, clerk, resident):
+    """Three business days from Monday 23 November, Thanksgiving not counted: refused on
+    Thursday 26 November, allowed on Friday 27 November."""
+    settings.LEGAL_PROCESS_NOTICE_BUSINESS_DAYS = 3
+    with time_machine.travel(MONDAY, tick=False):
+        legal_process = record_legal_process(clerk, resident, served_on=date(2026, 11, 23))
+
+    with time_machine.travel(at(2026, 11, 26), tick=False), pytest.raises(ValidationError) as e:
+        _release(clerk, legal_process)
+    assert e.value.code == "notice_period"
+    assert "27 November 2026" in e.value.messages[0]
+    assert not Disclosure.objects.exists()
+
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        disclosure = _release(clerk, legal_process)
+    assert AccessLogEntry.objects.get(action=AccessAction.DISCLOSURE).disclosure == disclosure
+
+
 def test_a_city_closure_day_is_not_counted(clerk, resident):
     ClosureDay.objects.create(date=date(2026, 12, 1), reason="Snow")
     with time_machine.travel(MONDAY, tick=False):
