@@ -41,6 +41,7 @@ from portal.disclosures.models import (
     RecipientKind,
     WithdrawalKind,
 )
+from portal.disclosures.selectors import legal_process_blocking
 from portal.disclosures.validation import (
     LEGAL_BASIS_MAX,
     ORDER_REFERENCE_MAX,
@@ -68,6 +69,38 @@ def _require_recorder(actor: Any) -> None:
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def _same_name(first: str, second: str) -> bool:
+    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+
+
+def _waiting_legal_process_errors(
+    *, subject: User, recipient_name: str, basis: str
+) -> dict[str, list[str]]:
+    """A subpoena's or order's issuer gets the resident's data only through that legal process,
+    once its notice period has passed (c. 66A §2(k)): not as an ordinary disclosure meanwhile.
+    The resident's own written consent is theirs to give."""
+    if basis == DisclosureBasis.CONSENT:
+        return {}
+    for process in legal_process_blocking(subject=subject):
+        if _same_name(process.issuer, recipient_name):
+            until = process.release_not_before
+            return {
+                "recipient_name": [
+                    _(
+                        "%(issuer)s served a subpoena or court order for this resident's data, "
+                        "and the resident's time to respond runs until %(date)s. Release it "
+                        "from that legal process's page once the time has passed, not as a "
+                        "separate disclosure."
+                    )
+                    % {
+                        "issuer": process.issuer,
+                        "date": date_format(until, "j F Y") if until else _("notice is sent"),
+                    }
+                ]
+            }
+    return {}
 
 
 def _store_upload(*, upload: UploadedFile, purpose: str, actor: Any, field: str) -> Any:
@@ -195,6 +228,9 @@ def disclosure_record(
         disclosed_on=disclosed_on,
     )
     _raise(checked.errors)
+    _raise(
+        _waiting_legal_process_errors(subject=subject, recipient_name=recipient_name, basis=basis)
+    )
     consent_document = None
     if basis == DisclosureBasis.CONSENT:
         consent_document = _store_upload(

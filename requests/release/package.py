@@ -3,7 +3,8 @@
     index.html           the records, readable by a person, grouped by department and source
     letter.pdf           the response letter
     data.json            the same records, for a computer
-    csv/<dept>.csv       one table per department (source, record type, key, field, value)
+    csv/<dept>.csv       one table per department (source, record type, key, field, value,
+                         the privacy policy version it was collected under)
     statements/<n>.txt   the resident's statements of disagreement, one per file
     manifest.json        every other file's SHA-256 and size, written last
 
@@ -314,7 +315,7 @@ class _Builder:
                 name = f"csv/{slug}-{number}.csv"
             scratch = _TextScratch(self.scratch_key)
             writer = csv.writer(scratch.text)
-            writer.writerow(["source", "record type", "key", "field", "value"])
+            writer.writerow(["source", "record type", "key", "field", "value", "collected under"])
             self.csv_scratch[record.department] = (name, scratch, writer)
         return self.csv_scratch[record.department][0]
 
@@ -323,6 +324,8 @@ class _Builder:
         field it is about (its text, and the file holding it)."""
         writer = self.csv_scratch[record.department][2]
         start = [_csv_cell(record.source), _csv_cell(record.record_type), _csv_cell(record.key)]
+        # The privacy policy version the record was collected under, on each of its rows.
+        policy = _csv_cell(record.collected_under or "")
         rows = []
         for row in _with_statements(record, shown, numbers):
             if isinstance(row, _StatementRow):
@@ -331,11 +334,12 @@ class _Builder:
                         *start,
                         _csv_cell(_statement_heading(row.statement, self.labels)),
                         _csv_cell(f"{row.statement.text} (statements/{row.number}.txt)"),
+                        policy,
                     ]
                 )
             else:
                 _, label, text, _ = row
-                rows.append([*start, label[2], _csv_cell(text)])
+                rows.append([*start, label[2], _csv_cell(text), policy])
         writer.writerows(rows)
 
     def _statement_numbers(

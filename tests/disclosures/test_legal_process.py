@@ -22,7 +22,7 @@ from portal.disclosures.services import (
 from portal.files.models import StoredFile
 from portal.files.services import stored_file_read
 from requests.models import ClosureDay, LetterKind, LetterTemplate
-from tests.disclosures.conftest import at, consent_pdf, record_legal_process
+from tests.disclosures.conftest import at, consent_pdf, record_disclosure, record_legal_process
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,25 @@ def test_release_is_still_refused_on_the_day_the_holiday_pushed_back(served, cle
         _release(clerk, served)
 
     assert "8 December 2026" in e.value.messages[0]
+
+
+def test_the_issuer_gets_nothing_as_an_ordinary_disclosure_during_the_notice_period(
+    served, clerk, resident
+):
+    during = at(2026, 11, 24)
+    with time_machine.travel(during, tick=False), pytest.raises(ValidationError) as refused:
+        record_disclosure(
+            clerk, resident, recipient_name="  hampden county SUPERIOR court ", basis="law"
+        )
+    assert "8 December 2026" in refused.value.message_dict["recipient_name"][0]
+    with time_machine.travel(during, tick=False):
+        # Another recipient, or the resident's own consent, is not held up by the subpoena.
+        record_disclosure(clerk, resident, recipient_name="Department of Revenue", basis="law")
+    with time_machine.travel(at(2026, 12, 8), tick=False):
+        record_disclosure(
+            clerk, resident, recipient_name="Hampden County Superior Court", basis="law"
+        )
+    assert Disclosure.objects.count() == 2
 
 
 def test_release_after_ten_business_days_is_allowed_and_logged(served, clerk, resident):

@@ -2,6 +2,7 @@
 gathered before a new version takes effect name the old one, records gathered after it the new
 one, in data.json and in index.html."""
 
+import csv
 import datetime as dt
 import io
 import json
@@ -99,3 +100,20 @@ def test_the_index_page_says_which_version_governs_each_record(released):
     assert index.count('<th scope="row">Collected under</th>') == 2
     assert "the privacy policy of 1 March 2012 (version 1)" in index
     assert "the privacy policy of 3 February 2027 (version 2)" in index
+
+
+def test_each_csv_row_names_the_version_its_record_was_collected_under(released):
+    package, _version_2 = released
+    archive = _archive(package)
+
+    by_key = {}
+    for name in archive.namelist():
+        if name.startswith("csv/"):
+            rows = list(csv.reader(io.StringIO(archive.read(name).decode())))
+            assert rows[0][-1] == "collected under"
+            for row in rows[1:]:
+                by_key.setdefault(row[2], set()).add(row[-1])
+    assert by_key == {
+        "P-1": {"the privacy policy of 1 March 2012 (version 1)"},
+        "W-7": {"the privacy policy of 3 February 2027 (version 2)"},
+    }

@@ -194,10 +194,18 @@ def test_csvs_parse_in_long_format_with_plain_language_field_names():
     _, archive = build(make_records(60))
 
     rows = list(csv.reader(io.StringIO(archive.read("csv/police.csv").decode())))
-    assert rows[0] == ["source", "record type", "key", "field", "value"]
-    assert all(len(row) == 5 for row in rows)
-    assert ["Permits system", "payment", "POL-000000", "Street address", "0 Elm Street"] in rows
-    assert ["Permits system", "payment", "POL-000000", "Issued", "1 January 2024"] in rows
+    assert rows[0] == ["source", "record type", "key", "field", "value", "collected under"]
+    assert all(len(row) == 6 for row in rows)
+    policy = "Privacy policy version 3"
+    assert [
+        "Permits system",
+        "payment",
+        "POL-000000",
+        "Street address",
+        "0 Elm Street",
+        policy,
+    ] in (rows)
+    assert ["Permits system", "payment", "POL-000000", "Issued", "1 January 2024", policy] in rows
     assert len(rows) == 1 + 10 * 12
     assert {row[2][:3] for row in rows[1:]} == {"POL"}
 
@@ -418,6 +426,6 @@ def test_a_record_without_fields_and_a_department_met_again_still_make_a_whole_p
     assert '<th scope="row">Fields</th><td>None</td>' in page
     assert page.count("<section>") == page.count("</section>")
     rows = list(csv.reader(io.StringIO(archive.read("csv/clerk.csv").decode())))
-    assert rows[1:] == [["Vital records", "birth", "C-2", "Name", "Rosa"]]
+    assert rows[1:] == [["Vital records", "birth", "C-2", "Name", "Rosa", ""]]
     assert summary.departments == 2
     assert archive.testzip() is None
