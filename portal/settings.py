@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "requests.gathering.apps.GatheringConfig",
     "requests.release.apps.ReleaseConfig",
     "requests.corrections.apps.CorrectionsConfig",
+    "portal.reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -441,6 +442,12 @@ REQUESTS_EXEMPTIONS = {
     "26o": _lazy("c. 4 §7 cl. 26 (o): home contact details of City employees"),
     "26p": _lazy("c. 4 §7 cl. 26 (p): home contact details of City employees' families"),
 }
+
+# --- Reports --------------------------------------------------------------------------------
+# The public page of aggregated figures and the public annual report (on in the demo); a staff
+# member who opened the records of this many residents outside assigned requests is listed.
+REPORTS_PUBLIC_PAGE = env_bool("REPORTS_PUBLIC_PAGE", default=DEMO)
+REPORTS_UNUSUAL_RESIDENTS = env_int("REPORTS_UNUSUAL_RESIDENTS", 20, minimum=1)
 
 # --- Identity -------------------------------------------------------------------------------
 # Level 2 by account knowledge: failed tries allowed per account (and per City account number)

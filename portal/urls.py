@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("portal.access.urls")),
     path("", include("portal.disclosures.urls")),
     path("", include("portal.audit.urls")),
+    path("", include("portal.reports.urls")),
 ]

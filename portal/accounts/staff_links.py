@@ -130,6 +130,14 @@ def staff_links(*, user: Any) -> list[StaffLink]:
                 ),
             ),
         ]
+    if scope.may_read_reports(user):
+        links.append(
+            StaffLink(
+                _("Reports"),
+                reverse("reports:dashboard"),
+                _("summary statistics, charts and the annual report, with CSV exports"),
+            )
+        )
     if scope.may_read_audit(user):
         links.append(
             StaffLink(
