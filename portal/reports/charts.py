@@ -160,11 +160,18 @@ def line_chart(table: Table) -> SafeString:
     for index, (label, value) in enumerate(points):
         x = left + index * step if len(points) > 1 else left + plot_width / 2
         if index % label_every == 0 or index == len(points) - 1:
+            # The end labels are anchored inside the chart, so neither is cut off at the edge.
+            anchor = "middle"
+            if len(points) > 1 and index == 0:
+                anchor = "start"
+            elif len(points) > 1 and index == len(points) - 1:
+                anchor = "end"
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
+                    '<text x="{}" y="{}" text-anchor="{}" font-size="12" fill="{}">{}</text>',
                     round(x, 1),
                     height - bottom + 20,
+                    anchor,
                     INK,
                     label,
                 )
