@@ -280,6 +280,11 @@ class Request(models.Model):
     response_due_on = models.DateField(_("written response due"), null=True, blank=True)
     final_due_on = models.DateField(_("due"))
     responded_at = models.DateTimeField(_("written response sent"), null=True, blank=True)
+    # When the request last moved into a finished state from an unfinished one (the answer, or
+    # the end); kept by the state machine so statistics need not search the history.
+    finished_at = models.DateTimeField(
+        _("answered or ended"), null=True, blank=True, editable=False, db_index=True
+    )
     paused_at = models.DateTimeField(_("clock stopped"), null=True, blank=True)
     paused_from_status = models.CharField(max_length=20, blank=True, editable=False)
     paused_business_days = models.PositiveIntegerField(_("business days paused"), default=0)
@@ -315,6 +320,9 @@ class Request(models.Model):
             models.Index(fields=["requester", "created_at"]),
             models.Index(fields=["status", "final_due_on"]),
             models.Index(fields=["assignee", "status"]),
+            # Statistics (portal/reports/figures.py): the span of days received and answered.
+            models.Index(fields=["received_on"], name="reports_request_received_on"),
+            models.Index(fields=["responded_at"], name="reports_request_responded_at"),
         ]
         verbose_name = _("request")
         verbose_name_plural = _("requests")

@@ -153,6 +153,8 @@ def request_transition(
         raise ValueError("the status is the transition's target, not one of its changes")
     now = timezone.now()
     fields = {**changes, "status": target, "updated_at": now}
+    if target in FINISHED_STATUSES and source not in FINISHED_STATUSES:
+        fields["finished_at"] = now
     with transaction.atomic():
         updated = Request.objects.filter(pk=request.pk, status=source).update(**fields)
         if updated != 1:

@@ -2,17 +2,16 @@
 and detecting fraud"): one function per table, each a few aggregate queries.
 
 Every figure is counted, grouped and averaged in the database. Business days are the one thing
-the database cannot count (holidays and the City's closure days live in requests/calendar.py):
-for those, requests are grouped in the database by (received date, answered date) and each
-distinct pair is converted once, so the Python loop runs over groups, never over requests, and
-its length does not grow with the number of requests.
+the database cannot count on its own (holidays and the City's closure days live in
+requests/calendar.py): the calendar goes to the database as one list of business-day ordinals
+(portal/reports/business_days.py), so requests are grouped by business days taken, and the
+Python loop runs over a few hundred groups, never over requests.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,22 +19,26 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     Max,
+    Min,
     Q,
     QuerySet,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.reports.business_days import BusinessDayCounter, BusinessDayOrdinal, LocalDate
 from portal.reports.tables import COUNT, DERIVED, Chart, Column, Table
 
 # Shown where there is nothing to work a figure out from.
@@ -97,33 +100,24 @@ class ReportFilters:
 # --- Shared pieces --------------------------------------------------------------------------
 
 
-def _finished_statuses() -> list[str]:
+def _unfinished_statuses() -> list[str]:
+    """Named rather than excluded, so the database can find them on the status index."""
+    from requests.models import RequestStatus
     from requests.states import FINISHED_STATUSES
 
-    return sorted(FINISHED_STATUSES)
+    return sorted(set(RequestStatus) - FINISHED_STATUSES)
 
 
 def _requests(filters: ReportFilters, *, by_received: bool = True) -> QuerySet:
     """Requests of the chosen type and department, received in the period when `by_received`.
-    Each has at most one `finish` event: the move into a finished state from an unfinished one
-    (nothing leaves a finished state except to close). A release is always that move."""
-    from requests.models import Request, RequestEventKind
+    A request's answer is its `finished_at`: its last move into a finished state from an
+    unfinished one, which the state machine records on the request (nothing leaves a finished
+    state except to close, or to review again a denial overturned on contest)."""
+    from requests.models import Request
 
-    finished = _finished_statuses()
-    queryset = Request.objects.order_by().annotate(
-        finish=FilteredRelation(
-            "events",
-            condition=Q(
-                events__kind=RequestEventKind.STATUS_CHANGED,
-                events__to_status__in=finished,
-            )
-            & ~Q(events__from_status__in=finished),
-        ),
-    )
+    queryset = Request.objects.order_by()
     if by_received:
-        queryset = queryset.filter(
-            received_on__gte=filters.date_from, received_on__lte=filters.date_to
-        )
+        queryset = queryset.filter(_received_in(filters))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.department_id:
@@ -157,35 +151,6 @@ def _duration(value: timedelta | None) -> str:
     return f"{seconds} s"
 
 
-class BusinessDayCounter:
-    """Business days between two dates in constant time, after one pass over the span of dates
-    involved (a few hundred days, however many requests there are)."""
-
-    def __init__(self, days: Iterable[date]) -> None:
-        from requests.calendar import business_calendar
-
-        days = list(days)
-        self._ordinal: dict[date, int] = {}
-        if not days:
-            return
-        calendar = business_calendar()
-        first, last = min(days), max(days)
-        count = 0
-        day = first
-        while day <= last:
-            if day != first and calendar.is_business_day(day):
-                count += 1
-            self._ordinal[day] = count
-            day += timedelta(days=1)
-
-    def between(self, start: date, end: date) -> int:
-        """Business days after `start` up to and including `end` (0 when end <= start), as
-        requests.calendar.BusinessCalendar.business_days_between counts them."""
-        if end <= start:
-            return 0
-        return self._ordinal[end] - self._ordinal[start]
-
-
 def nearest_rank(weighted: list[tuple[int, int]], share: float) -> int | None:
     """The nearest-rank percentile of values given as (value, how many): the smallest value with
     at least `share` of all values at or below it."""
@@ -216,88 +181,93 @@ def _memoized(memo: Memo | None, key: str, compute: Any) -> Any:
     return memo[key]
 
 
+def _count(condition: Q | None = None) -> Count:
+    """The rows (matching `condition`), counted without naming a column: the database then
+    carries no column just to count it, and its rows stay narrow enough to group in memory."""
+    if condition is None:
+        return Count("*")
+    return Count(Value(1), filter=condition)
+
+
 def _channel_counts() -> dict[str, Count]:
-    return {f"channel_{code}": Count("id", filter=Q(channel=code)) for code in CHANNEL_LABELS}
+    return {f"channel_{code}": _count(Q(channel=code)) for code in CHANNEL_LABELS}
+
+
+def _received_in(filters: ReportFilters) -> Q:
+    return Q(received_on__gte=filters.date_from, received_on__lte=filters.date_to)
+
+
+def _answered_in(filters: ReportFilters) -> Q:
+    return Q(finished_at__gte=filters.start, finished_at__lt=filters.end)
+
+
+def _month_groups(filters: ReportFilters, memo: Memo | None = None) -> list[dict[str, Any]]:
+    """Requests received or answered in the period, in one pass: grouped by type, the month
+    each was received in the period (or None) and the month it was answered in the period (or
+    None); per group, per channel, how many in all, how many extended and how many answered by
+    their final due date (which includes any extension). The groups are bounded by types and
+    months, never by the number of requests."""
+
+    def compute() -> list[dict[str, Any]]:
+        counter = _day_span(filters, memo)
+        return list(
+            _requests(filters, by_received=False)
+            .filter(_received_in(filters) | _answered_in(filters))
+            .annotate(
+                received_month=Case(
+                    When(_received_in(filters), then=TruncMonth("received_on")), default=None
+                ),
+                answered_month=Case(
+                    When(
+                        _answered_in(filters),
+                        then=LocalDate(F("finished_at"), counter=counter, month=True),
+                    ),
+                    default=None,
+                ),
+                answered_on=LocalDate(F("finished_at"), counter=counter),
+            )
+            .values("kind", "received_month", "answered_month")
+            .annotate(
+                **_channel_counts(),
+                total=_count(),
+                extended=_count(Q(extended_at__isnull=False)),
+                on_time=_count(Q(answered_on__lte=F("final_due_on"))),
+            )
+            .order_by()
+        )
+
+    return _memoized(memo, "months", compute)
+
+
+def _by_month(groups: list[dict[str, Any]], month: str, *names: str) -> list[dict[str, Any]]:
+    """The groups summed by type and one of their two months, leaving out those without it."""
+    sums: dict[tuple[Any, str], dict[str, Any]] = {}
+    for group in groups:
+        if group[month] is None:
+            continue
+        key = (group[month], group["kind"])
+        found = sums.setdefault(key, {"month": key[0], "kind": key[1], **dict.fromkeys(names, 0)})
+        for name in names:
+            found[name] += group[name]
+    return list(sums.values())
+
+
+CHANNEL_COUNTS = tuple(f"channel_{code}" for code in CHANNEL_LABELS)
 
 
 def _received_groups(filters: ReportFilters, memo: Memo | None = None) -> list[dict[str, Any]]:
     """Requests received in the period by month and type: per channel, and how many extended."""
-    return _memoized(
-        memo,
-        "received",
-        lambda: list(
-            _requests(filters)
-            .annotate(month=TruncMonth("received_on"))
-            .values("month", "kind")
-            .annotate(
-                **_channel_counts(),
-                total=Count("id"),
-                extended=Count("id", filter=Q(extended_at__isnull=False)),
-            )
-            .order_by()
-        ),
-    )
-
-
-# The counts of each group of answered requests, in this order after (type, received, answered).
-FINISH_COUNTS = (
-    *(f"channel_{code}" for code in CHANNEL_LABELS),
-    "total",
-    "on_time",
-    "released",
-    "answer_first",
-)
-
-
-def _finish_groups(filters: ReportFilters, memo: Memo | None = None) -> list[tuple[Any, ...]]:
-    """Requests answered in the period, grouped by type, the day each counts as received and the
-    day it was answered; per group (FINISH_COUNTS): per channel, how many in all, how many by
-    their final due date (which includes any extension), how many were released, and how many
-    had no earlier written response. One query serves four tables; the groups are bounded by
-    days and types, not by the number of requests."""
-    return _memoized(
-        memo,
-        "finish",
-        lambda: list(
-            _requests(filters, by_received=False)
-            .filter(finish__created_at__gte=filters.start, finish__created_at__lt=filters.end)
-            .annotate(answered_on=TruncDate("finish__created_at"))
-            .values_list("kind", "received_on", "answered_on")
-            .annotate(
-                **_channel_counts(),
-                total=Count("id"),
-                on_time=Count("id", filter=Q(answered_on__lte=F("final_due_on"))),
-                released=Count("id", filter=Q(finish__to_status="released")),
-                answer_first=Count(
-                    "id",
-                    filter=Q(responded_at__isnull=True)
-                    | Q(responded_at__gte=F("finish__created_at")),
-                ),
-            )
-            .order_by()
-        ),
+    return _by_month(
+        _month_groups(filters, memo), "received_month", *CHANNEL_COUNTS, "total", "extended"
     )
 
 
 def _closed_groups(filters: ReportFilters, memo: Memo | None = None) -> list[dict[str, Any]]:
-    return _memoized(memo, "closed", lambda: _by_month_of_answer(_finish_groups(filters, memo)))
-
-
-def _by_month_of_answer(groups: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """The answered requests by month (of the answer) and type."""
-    months: dict[tuple[date, str], list[int]] = {}
-    for kind, _received_on, answered_on, *counts in groups:
-        key = (answered_on.replace(day=1), kind)
-        sums = months.get(key)
-        if sums is None:
-            months[key] = counts
-        else:
-            for index, count in enumerate(counts):
-                sums[index] += count
-    return [
-        {"month": month, "kind": kind, **dict(zip(FINISH_COUNTS, sums, strict=True))}
-        for (month, kind), sums in months.items()
-    ]
+    """Requests answered in the period by month (of the answer) and type: per channel, how many
+    in all, and how many by their final due date."""
+    return _by_month(
+        _month_groups(filters, memo), "answered_month", *CHANNEL_COUNTS, "total", "on_time"
+    )
 
 
 def _kind_order(kind: str) -> int:
@@ -372,38 +342,104 @@ def requests_closed(filters: ReportFilters, memo: Memo | None = None) -> Table:
 # --- Time taken -------------------------------------------------------------------------------
 
 
+def _business_days_taken(answered_at: Any, counter: BusinessDayCounter) -> Any:
+    """Business days from the day a request counts as received to the day of `answered_at`."""
+    return BusinessDayOrdinal(answered_at, counter=counter, moment=True) - BusinessDayOrdinal(
+        F("received_on"), counter=counter
+    )
+
+
+def _response_day_groups(filters: ReportFilters, counter: BusinessDayCounter) -> QuerySet:
+    """Requests first answered or released in the period, in one pass: grouped by type, the
+    business days to the first answer when that came in the period (or None) and the business
+    days to the release when the request was released in the period (or None).
+
+    The first answer is the written response when it came before the answer (or with no answer
+    yet), and otherwise the answer itself. A release is always a request's last answer (only
+    review leads to it, and only closing follows), so its time is the request's `finished_at`;
+    the history says which answers were releases."""
+    from requests.models import RequestEvent, RequestEventKind, RequestStatus
+
+    # The earlier of the two, whichever is set (NULL only when neither is).
+    first_at = Least(
+        Coalesce("responded_at", "finished_at"), Coalesce("finished_at", "responded_at")
+    )
+    releases = RequestEvent.objects.filter(
+        kind=RequestEventKind.STATUS_CHANGED,
+        to_status=RequestStatus.RELEASED,
+        created_at__gte=filters.start,
+        created_at__lt=filters.end,
+    ).values("request_id")
+    return (
+        _requests(filters, by_received=False)
+        .filter(
+            Q(responded_at__gte=filters.start, responded_at__lt=filters.end) | _answered_in(filters)
+        )
+        .annotate(first_at=first_at)
+        .annotate(
+            first_days=Case(
+                When(
+                    Q(first_at__gte=filters.start, first_at__lt=filters.end),
+                    then=_business_days_taken(F("first_at"), counter),
+                ),
+                default=None,
+            ),
+            release_days=Case(
+                When(
+                    _answered_in(filters) & Q(pk__in=releases),
+                    then=_business_days_taken(F("finished_at"), counter),
+                ),
+                default=None,
+            ),
+        )
+        .values_list("kind", "first_days", "release_days")
+        .annotate(total=_count())
+        .order_by()
+    )
+
+
+def _day_span(filters: ReportFilters, memo: Memo | None = None) -> BusinessDayCounter:
+    """A counter over every day a request counts as received and every day one was answered (a
+    few lookups on indexes); the period's first day when there are no requests."""
+    from requests.models import Request
+
+    def compute() -> BusinessDayCounter:
+        span = Request.objects.order_by().aggregate(
+            first=Min("received_on"),
+            last=Max("received_on"),
+            first_finished=Min("finished_at"),
+            last_finished=Max("finished_at"),
+            first_responded=Min("responded_at"),
+            last_responded=Max("responded_at"),
+        )
+        days = [span["first"], span["last"]]
+        days += [
+            timezone.localdate(span[name])
+            for name in ("first_finished", "last_finished", "first_responded", "last_responded")
+            if span[name] is not None
+        ]
+        return BusinessDayCounter([day for day in days if day is not None] or [filters.date_from])
+
+    return _memoized(memo, "span", compute)
+
+
 def response_times(filters: ReportFilters, memo: Memo | None = None) -> Table:
     """Median and 90th percentile business days from receipt to the first response (requests
     first answered in the period) and to the release of records (released in the period)."""
-    finished = _finish_groups(filters, memo)
-    answer_first = 3 + FINISH_COUNTS.index("answer_first")
-    released = 3 + FINISH_COUNTS.index("released")
-    # A written response sent in the period before the answer (or with no answer yet).
-    responded_first = (
-        _requests(filters, by_received=False)
-        .filter(responded_at__gte=filters.start, responded_at__lt=filters.end)
-        .filter(Q(finish__created_at__isnull=True) | Q(responded_at__lt=F("finish__created_at")))
-        .annotate(answered_on=TruncDate("responded_at"))
-        .values_list("kind", "received_on", "answered_on")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
-    groups = {
-        "first response": [
-            *responded_first,
-            *((group[0], group[1], group[2], group[answer_first]) for group in finished),
-        ],
-        "release": [(group[0], group[1], group[2], group[released]) for group in finished],
+    counter = _day_span(filters, memo)
+    by_measure: dict[str, dict[str, list[tuple[int, int]]]] = {
+        "first response": defaultdict(list),
+        "release": defaultdict(list),
     }
-    counter = BusinessDayCounter(
-        day for rows in groups.values() for row in rows for day in (row[1], row[2])
-    )
+    for kind, first_days, release_days, total in _response_day_groups(filters, counter):
+        # Answered on or before the day it counts as received: no business days.
+        if first_days is not None:
+            by_measure["first response"][kind].append((max(0, first_days), total))
+        if release_days is not None:
+            by_measure["release"][kind].append((max(0, release_days), total))
     rows = []
     for measure, label in (("first response", "First response"), ("release", "Release")):
-        by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for kind, received_on, answered_on, total in groups[measure]:
-            if total:
-                by_kind[kind].append((counter.between(received_on, answered_on), total))
+        by_kind = by_measure[measure]
         for kind in KIND_LABELS:
             if kind not in by_kind:
                 continue
@@ -472,9 +508,9 @@ def open_by_age(filters: ReportFilters, memo: Memo | None = None) -> Table:
     apply: this is today's queue."""
     groups = list(
         _requests(filters, by_received=False)
-        .exclude(status__in=_finished_statuses())
+        .filter(status__in=_unfinished_statuses())
         .values_list("kind", "received_on")
-        .annotate(total=Count("id"))
+        .annotate(total=_count())
         .order_by()
     )
     today = timezone.localdate()
@@ -544,19 +580,19 @@ def denials_by_exemption(filters: ReportFilters, memo: Memo | None = None) -> Ta
     codes = list(settings.REQUESTS_EXEMPTIONS)
     requests = _requests(filters)
     denied = requests.filter(status__in=["denied", "closed"]).aggregate(
-        **{code: Count("id", filter=_cites("denial_exemptions", code)) for code in codes}
+        **{code: _count(_cites("denial_exemptions", code)) for code in codes}
     )
     in_period = requests.values("pk")
     withheld = (
         SourceDecision.objects.filter(request__in=in_period, answer=SourceAnswer.WITHHELD)
         .order_by()
-        .aggregate(**{code: Count("id", filter=_cites("exemptions", code)) for code in codes})
+        .aggregate(**{code: _count(_cites("exemptions", code)) for code in codes})
     )
     redactions = dict(
         Redaction.objects.filter(request__in=in_period, withdrawn_at__isnull=True)
         .order_by()
         .values_list("exemption")
-        .annotate(total=Count("id"))
+        .annotate(total=_count())
     )
     return Table(
         slug="denials",
@@ -609,9 +645,7 @@ def corrections(filters: ReportFilters, memo: Memo | None = None) -> Table:
         changes = changes.filter(department=filters.department_id)
     rows = (
         changes.values("department__name")
-        .annotate(
-            **{status: Count("id", filter=Q(status=status)) for status, _l in CORRECTION_COLUMNS}
-        )
+        .annotate(**{status: _count(Q(status=status)) for status, _l in CORRECTION_COLUMNS})
         .order_by("department__name")
     )
     return Table(
@@ -650,8 +684,8 @@ def source_runs(filters: ReportFilters, memo: Memo | None = None) -> Table:
     rows = (
         runs.values("source__department__name", "source__name")
         .annotate(
-            total=Count("id"),
-            failed=Count("id", filter=Q(status=RunStatus.FAILED)),
+            total=_count(),
+            failed=_count(Q(status=RunStatus.FAILED)),
             average=Avg(took, filter=finished),
             longest=Max(took, filter=finished),
         )
@@ -711,8 +745,8 @@ def access_by_role(filters: ReportFilters, memo: Memo | None = None) -> Table:
         _access_entries(filters)
         .values("actor_role", "action")
         .annotate(
-            total=Count("id"),
-            outside=Count("id", filter=Q(outside_assignment=True)),
+            total=_count(),
+            outside=_count(Q(outside_assignment=True)),
         )
         .order_by("actor_role", "action")
     )
@@ -750,7 +784,7 @@ def unusual_access(filters: ReportFilters, memo: Memo | None = None) -> Table:
         _access_entries(filters)
         .filter(outside_assignment=True, actor__isnull=False)
         .values("actor_id", "actor__first_name", "actor__last_name", "actor__email", "actor_role")
-        .annotate(residents=Count("subject", distinct=True), total=Count("id"))
+        .annotate(residents=Count("subject", distinct=True), total=_count())
         .filter(residents__gte=threshold)
         .order_by("-residents", "actor_id")
     )

@@ -152,6 +152,7 @@ def synthetic_requests_create(
                 response_due_on=due.response_due_on,
                 final_due_on=due.final_due_on,
                 responded_at=responded_at,
+                finished_at=finished_at,
                 extended_at=received_at + timedelta(days=5) if extended else None,
                 denial_reason="Synthetic denial." if outcome == "denied" else "",
                 denial_exemptions=(

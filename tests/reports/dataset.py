@@ -75,6 +75,7 @@ def _request(
         received_on=received_on,
         final_due_on=final_due_on,
         responded_at=responded_at,
+        finished_at=finished[1] if finished else None,
         extended_at=received_at + dt.timedelta(days=3) if extended else None,
         denial_reason="Exempt." if exemptions else "",
         denial_exemptions=list(exemptions),
