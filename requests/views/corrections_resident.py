@@ -91,18 +91,31 @@ def _draft_subject(request: HttpRequest, draft: dict[str, Any]) -> tuple[Any, Gr
     """The person the proposals are about: the user, or the resident of the grant they act
     under. A grant that ended meanwhile stops the draft."""
     grant = _draft_grant(request, draft)
-    if "grant_id" in draft and (grant is None or draft.get("kind") not in grant.scope):
+    if "grant_id" in draft and grant is None:
         raise _GrantEnded
+    if grant is not None and draft.get("kind") not in grant.scope:
+        raise _GrantEnded(draft.get("kind"))
     return (grant.resident if grant else request.user), grant
 
 
 class _GrantEnded(Exception):
-    pass
+    """The grant ended, or (with the kind as its argument) does not cover this kind."""
 
 
-def _grant_ended(request: HttpRequest) -> HttpResponse:
+def _grant_ended(request: HttpRequest, error: _GrantEnded | None = None) -> HttpResponse:
     request.session.pop(DRAFT_KEY, None)
-    messages.error(request, _("You can no longer act for this person, so nothing was sent."))
+    if error is not None and error.args:
+        label = RequestKind(error.args[0]).label
+        messages.error(
+            request,
+            _(
+                "What you may do for this person does not include “%(kind)s”, so nothing was "
+                "sent. A clerk can widen it when the person agrees."
+            )
+            % {"kind": label},
+        )
+    else:
+        messages.error(request, _("You can no longer act for this person, so nothing was sent."))
     return redirect("representatives:list")
 
 
@@ -193,8 +206,8 @@ def start(request: HttpRequest) -> HttpResponse:
         _save_draft(request, draft)
     try:
         subject, grant = _draft_subject(request, draft)
-    except _GrantEnded:
-        return _grant_ended(request)
+    except _GrantEnded as error:
+        return _grant_ended(request, error)
     if not _released_records(subject).exists():
         return render(
             request,
@@ -238,8 +251,8 @@ def pick(request: HttpRequest) -> HttpResponse:
         return redirect("requests:correction_start")
     try:
         subject, grant = _draft_subject(request, draft)
-    except _GrantEnded:
-        return _grant_ended(request)
+    except _GrantEnded as error:
+        return _grant_ended(request, error)
     paginator = Paginator(_released_records(subject), RECORDS_PER_PAGE)
     page = paginator.get_page(request.POST.get("page") or request.GET.get("page"))
     items = _items(draft)
@@ -332,8 +345,8 @@ def change(request: HttpRequest) -> HttpResponse:
         return redirect("requests:correction_start")
     try:
         subject, grant = _draft_subject(request, draft)
-    except _GrantEnded:
-        return _grant_ended(request)
+    except _GrantEnded as error:
+        return _grant_ended(request, error)
     items = _items(draft)
     position = _position(request, items)
     if position is None:
@@ -483,8 +496,8 @@ def check(request: HttpRequest) -> HttpResponse:
         return redirect("requests:correction_start")
     try:
         subject, grant = _draft_subject(request, draft)
-    except _GrantEnded:
-        return _grant_ended(request)
+    except _GrantEnded as error:
+        return _grant_ended(request, error)
     items = _items(draft)
     if not items:
         return redirect("requests:correction_pick")

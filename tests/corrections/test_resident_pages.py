@@ -416,6 +416,17 @@ def test_a_representative_proposes_for_the_resident_under_an_accepted_grant(
     assert filed.representation_grant_id == grant.pk
 
 
+def test_a_grant_that_does_not_cover_corrections_says_so(client, alice, owner_record):
+    from tests.factories import GrantFactory
+
+    grant = GrantFactory(accepted=True, resident=alice, scope=["inquiry", "access"])
+    client.force_login(grant.representative)
+    response = client.get(START + f"?for={grant.pk}", follow=True)
+    text = response.content.decode()
+    assert "does not include “Correct my information”" in text
+    assert not Request.objects.filter(kind=RequestKind.CORRECTION).exists()
+
+
 def test_someone_elses_grant_answers_404(client, alice, other_resident):
     from tests.factories import GrantFactory
 
