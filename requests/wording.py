@@ -75,6 +75,10 @@ def _decided_title(event: RequestEvent) -> str:
 
 def _appeal_title(event: RequestEvent) -> str:
     if contested := event.details.get("contested_request"):
+        if new_request := event.details.get("new_request"):
+            return _("Your challenge succeeded: request %(number)s will give you the records") % {
+                "number": new_request
+            }
         if event.details.get("outcome") == "overturned":
             return _("Your challenge succeeded: we are looking at request %(number)s again") % {
                 "number": contested

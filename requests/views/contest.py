@@ -22,6 +22,7 @@ from requests.corrections.contest import (
     denial_contest_decide,
     denial_contest_submit,
     denial_contestable,
+    withheld_sources,
 )
 from requests.corrections.contest_forms import DenialContestDecisionForm, DenialContestForm
 from requests.models import Request
@@ -49,8 +50,19 @@ def contest_denial(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error("reason", error.messages)
         else:
             return redirect("requests:submitted", number=contest.number)
-    context.update({"form": form, "deadline": contest_deadline(denied)})
+    context.update(
+        {
+            "form": form,
+            "deadline": contest_deadline(denied),
+            "withheld": _withheld(denied),
+        }
+    )
     return render(request, "requests/contest/form.html", context)
+
+
+def _withheld(request: Request) -> list:
+    """The departments' records a released answer held back, with the reasons given."""
+    return list(withheld_sources(request).select_related("source__department"))
 
 
 def privacy_officer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -98,6 +110,7 @@ def staff_contest(request: HttpRequest, number: str, record: Request) -> HttpRes
         {
             "record": record,
             "contested": contested,
+            "withheld": _withheld(contested),
             "form": form,
             "confirming": confirming,
             "section": "overview",

@@ -34,6 +34,7 @@ from portal.files.services import stored_file_create, stored_file_schedule_purge
 from portal.representatives.models import Grant
 from portal.representatives.selectors import active_grant_for_representative
 from requests.corrections import forms
+from requests.corrections.contest import denial_contestable
 from requests.corrections.models import ChangeStatus, Ground, ProposedChange
 from requests.corrections.selectors import correctable_fields, released_to
 from requests.corrections.services import (
@@ -720,7 +721,13 @@ def detail_context(*, user: Any, record: Request) -> dict[str, Any]:
             if record.requester_id == user.pk and record.subject_id != user.pk
             else None
         )
-        return {"can_correct": released, "correct_for": acting_for}
+        return {
+            "can_correct": released,
+            "correct_for": acting_for,
+            "can_contest_withholding": record.status != RequestStatus.DENIED
+            and record.requester_id == user.pk
+            and denial_contestable(request=record),
+        }
     if record.kind not in CORRECTION_KINDS:
         return {}
     changes = (

@@ -146,3 +146,68 @@ def test_the_privacy_officer_confirms_the_decision(client, contest, denied, priv
 def test_a_clerk_cannot_reach_the_decision(client, contest, clerk):
     client.force_login(clerk)
     assert client.get(reverse("requests:staff_contest", args=[contest.number])).status_code == 404
+
+
+# --- Records withheld from a released answer ----------------------------------------------
+
+
+@pytest.fixture
+def withheld(in_review, clerk):
+    """alice's access request released with the Assessors' records and the water department's
+    withheld."""
+    from requests.gathering.models import GatheredRecord, SourceRun
+    from requests.release.services import match_decide, request_release, source_decide
+
+    for record in GatheredRecord.objects.filter(run__request=in_review, needs_confirmation=True):
+        match_decide(record=record, actor=clerk, confirmed=True)
+    for run in SourceRun.objects.filter(request=in_review).select_related("source"):
+        if run.source.slug == "water-people":
+            source_decide(
+                request=in_review,
+                source=run.source,
+                actor=clerk,
+                answer="withheld",
+                exemptions=["26a"],
+                reason="Kept private by the water billing contract.",
+            )
+        else:
+            source_decide(request=in_review, source=run.source, actor=clerk, answer="held")
+    request_release(request=in_review, actor=clerk)
+    in_review.refresh_from_db()
+    assert in_review.status == RequestStatus.RELEASED
+    return in_review
+
+
+def test_records_withheld_from_a_release_can_be_contested(client, alice, withheld):  # noqa: F811
+    assert denial_contestable(request=withheld)
+    client.force_login(alice)
+    page = client.get(reverse("requests:detail", args=[withheld.number])).content.decode()
+    assert "Contest what was withheld" in page
+    form = client.get(reverse("requests:contest_denial", args=[withheld.number]))
+    assert "Kept private by the water billing contract." in form.content.decode()
+
+
+def test_a_release_that_withheld_nothing_cannot_be_contested(released):
+    assert not denial_contestable(request=released)
+
+
+def test_overturning_a_withholding_files_a_new_request_for_those_records(
+    alice,  # noqa: F811
+    withheld,
+    privacy_officer,
+):
+    contest = denial_contest_submit(requester=alice, contested=withheld, reason="It is my bill.")
+    denial_contest_decide(
+        contest=contest, actor=privacy_officer, overturn=True, reason="No contract says so."
+    )
+    withheld.refresh_from_db()
+    assert withheld.status == RequestStatus.RELEASED
+    reopened = alice.requests_about.exclude(pk__in=[withheld.pk, contest.pk]).get()
+    assert reopened.kind == "access" and reopened.filed_by == privacy_officer
+    assert [d.name for d in reopened.departments.all()] == [
+        d.source.department.name for d in withheld.source_decisions.filter(answer="withheld")
+    ]
+    assert withheld.number in reopened.description
+    event = contest.events.get(kind=RequestEventKind.APPEAL_DECIDED)
+    assert event.details["new_request"] == reopened.number
+    assert reopened.number in event.text
