@@ -271,10 +271,19 @@ def _sign_in_as(page, live_server, user) -> None:
     )
 
 
+@pytest.fixture
+def nothing_sent_to_workers(monkeypatch):
+    """The records are gathered in this process, through the scripted connector no worker has:
+    in a transactional test the runs' and the package's messages would reach the session's
+    worker on commit, and a worker claiming a run first would leave the request gathering."""
+    monkeypatch.setattr("requests.gathering.services._enqueue", lambda run_ids: None)
+    monkeypatch.setattr("requests.release.services._enqueue_build", lambda package: None)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_read_the_statement_with_the_data_and_on_the_disclosure(
-    page, live_server, clerk, alice, next_request_in_review, department_a
+    nothing_sent_to_workers, page, live_server, clerk, alice, next_request_in_review, department_a
 ):
     _sign_in_as(page, live_server, clerk)
     owner = GatheredRecord.objects.get(run__request=next_request_in_review, key="owner/P-1")
